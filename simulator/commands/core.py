@@ -1,0 +1,317 @@
+"""The foundation's commands: play, list, validate, run, analyze, schema."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..cli import Failure, UsageError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("play", help="open the game straight into a scenario (default: the starter)")
+    p.add_argument("scenario", nargs="?", help="scenario id or path")
+    p.add_argument("--seed", type=int, default=None, help="seed (default: a new one each time)")
+    p.add_argument("--trainee", default="", help="your name, for the history and the report")
+    p.add_argument("--from", dest="from_beat", metavar="BEAT", help="start at this beat (authors)")
+    p.add_argument("--set", dest="values", action="append", default=[], metavar="VAR=VALUE", help="set a state variable (authors)")
+    p.add_argument("--clock", metavar="T+1h", help="start with the clock already run to this time (authors)")
+    p.set_defaults(handler=cmd_play)
+
+    p = sub.add_parser("list", help="bundled and local scenarios")
+    p.add_argument("--json", action="store_true", help="one JSON object on stdout")
+    p.add_argument("paths", nargs="*", help="extra folders or files to include")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("validate", help="validate scenario files")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("run", help="play headless from a script of actions and print the scorecard")
+    p.add_argument("scenario", help="scenario id or path")
+    p.add_argument("--script", required=True, metavar="PLAY.yaml", help="play script: seed (optional) and actions")
+    p.add_argument("--seed", type=int, default=None, help="seed (overrides the script's)")
+    p.add_argument("--json", action="store_true", help="print the scorecard as one JSON object")
+    p.add_argument("--save", action="store_true", help="keep the session in the history")
+    p.add_argument("--trainee", default="", help="name recorded with a saved session")
+    p.set_defaults(handler=cmd_run)
+
+    p = sub.add_parser("analyze", help="analyse one reply: features, sentiment, rules")
+    p.add_argument("text", help="the reply ('-' reads standard input)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--context", metavar="POST", default="", help="the customer's post, to judge personalisation")
+    p.add_argument("--name", default="", help="the customer's name")
+    p.add_argument("--unreasonable", action="store_true", help="the customer's request cannot be granted (rule 9)")
+    p.set_defaults(handler=cmd_analyze)
+
+    p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+    p.set_defaults(handler=cmd_schema)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def load_or_fail(ref):
+    """A scenario from an id or path, or Failure with its diagnostics."""
+    from ..diagnostics import ScenarioError
+    from ..scenario import find_scenario, load_scenario
+
+    try:
+        path = find_scenario(ref)
+    except FileNotFoundError as exc:
+        raise Failure(f"{ref}:1:1: error: not-found: {exc}") from None
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        raise Failure(str(exc)) from None
+
+
+def scenario_files(paths) -> list[Path]:
+    out: list[Path] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            out.extend(sorted(x for x in p.glob("*.yaml") if not x.name.endswith(".playtest.yaml")))
+        else:
+            out.append(p)
+    return out
+
+
+def parse_start(args):
+    from ..conditions import BUILTIN_NAMES  # noqa: F401  (names are checked against the scenario below)
+    from ..durations import parse_duration
+    from ..session import Start
+
+    values = []
+    for item in args.values or []:
+        if "=" not in item:
+            raise UsageError(f"--set takes VAR=VALUE, got '{item}'")
+        name, raw = item.split("=", 1)
+        from ..yamlsafe import YamlError, load_text
+
+        try:
+            value = load_text(raw).data if raw.strip() else ""
+        except YamlError:
+            value = raw
+        values.append((name.strip(), value))
+    clock = 0.0
+    if args.clock:
+        try:
+            clock = parse_duration(args.clock)
+        except ValueError as exc:
+            raise UsageError(f"--clock: {exc}") from None
+    return Start(args.from_beat, clock, tuple(values))
+
+
+def check_start(scenario, start) -> None:
+    if start.beat and scenario.beat(start.beat) is None:
+        from ..diagnostics import did_you_mean
+
+        raise UsageError(f"--from: no beat '{start.beat}' in {scenario.id}{did_you_mean(start.beat, [b.id for b in scenario.beats])}")
+    declared = {v.name: v for v in scenario.state}
+    for name, value in start.values:
+        if name not in declared:
+            from ..diagnostics import did_you_mean
+
+            raise UsageError(f"--set: '{name}' is not a state variable of {scenario.id}{did_you_mean(name, declared)}")
+        kind = declared[name].type
+        ok = {"bool": isinstance(value, bool), "int": isinstance(value, int) and not isinstance(value, bool),
+              "float": isinstance(value, int | float) and not isinstance(value, bool), "str": isinstance(value, str)}[kind]
+        if not ok:
+            raise UsageError(f"--set: '{name}' is {kind}, not {value!r}")
+
+
+# ---------------------------------------------------------------- commands
+
+
+def open_home(args) -> int:
+    from ..ui.app import run_app
+
+    return run_app()
+
+
+def cmd_play(args) -> int:
+    scenario = load_or_fail(args.scenario)
+    start = parse_start(args)
+    check_start(scenario, start)
+    from ..ui.app import run_app
+
+    return run_app(scenario=scenario, seed=args.seed, trainee=args.trainee, start=start)
+
+
+def cmd_list(args) -> int:
+    from ..scenario import bundled_dir, load_scenario
+    from ..diagnostics import ScenarioError
+
+    folders = [bundled_dir(), *[Path(p) for p in args.paths]]
+    cwd_scenarios = Path.cwd() / "scenarios"
+    if cwd_scenarios.is_dir() and cwd_scenarios.resolve() != bundled_dir().resolve():
+        folders.append(cwd_scenarios)
+    entries, problems = [], []
+    seen = set()
+    for path in scenario_files([str(f) for f in folders if Path(f).exists()]):
+        if path.resolve() in seen:
+            continue
+        seen.add(path.resolve())
+        try:
+            s = load_scenario(path)
+        except ScenarioError as exc:
+            problems.append({"path": str(path), "errors": len(exc.diagnostics)})
+            continue
+        entries.append({
+            "id": s.id, "title": s.title, "track": s.track, "difficulty": s.difficulty, "summary": s.summary,
+            "time_limit": s.time_limit, "lesson": s.lesson, "source": s.source,
+            "bundled": path.resolve().parent == bundled_dir().resolve(), "path": str(path),
+        })
+    entries.sort(key=lambda e: (e["track"] != "onboarding", e["difficulty"], e["title"]))
+    if args.json:
+        print(json.dumps({"scenarios": entries, "invalid": problems}, ensure_ascii=False))
+        return 0
+    from ..durations import format_duration
+
+    for track in ("onboarding", "drill"):
+        rows = [e for e in entries if e["track"] == track]
+        if not rows:
+            continue
+        print(f"{track.upper()}")
+        for e in rows:
+            print(f"  {e['id']:<28} {'★' * e['difficulty']:<5} {format_duration(e['time_limit']):>8}  {_clean(e['title'])}")
+            print(f"  {'':<28} {_clean(e['summary'])[:100]}")
+        print()
+    for p in problems:
+        print(f"{p['path']}: invalid ({p['errors']} errors; run `crisis validate {p['path']}`)", file=sys.stderr)
+    return 0
+
+
+def _clean(text: str) -> str:
+    """Scenario text printed on a terminal: control characters shown, never obeyed."""
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in " ".join(text.split()))
+
+
+def cmd_validate(args) -> int:
+    from ..scenario import validate_path
+
+    all_diags, results = [], []
+    for path in scenario_files(args.paths):
+        diags = validate_path(path)
+        all_diags += diags
+        results.append({"path": str(path), "valid": not diags, "diagnostics": [d.to_json() for d in diags]})
+    if args.format == "json":
+        print(json.dumps({"valid": not all_diags, "files": results}, ensure_ascii=False))
+    else:
+        for d in all_diags:
+            print(_clean_line(d.format()), file=sys.stderr)
+        ok = sum(1 for r in results if r["valid"])
+        print(f"{ok} of {len(results)} file{'s' if len(results) != 1 else ''} valid", file=sys.stderr if all_diags else sys.stdout)
+    if not results:
+        raise UsageError("no scenario files found")
+    return 1 if all_diags else 0
+
+
+def _clean_line(text: str) -> str:
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in text)
+
+
+def cmd_run(args) -> int:
+    from ..diagnostics import ScenarioError
+    from ..headless import load_script
+    from ..scoring import score
+    from ..session import Session, SessionError
+
+    scenario = load_or_fail(args.scenario)
+    try:
+        script = load_script(args.script)
+    except ScenarioError as exc:
+        raise Failure(str(exc)) from None
+    seed = args.seed if args.seed is not None else (script.seed if script.seed is not None else 0)
+    if args.save:
+        from ..store import Store
+
+        store = Store()
+        session = store.open(scenario, seed, trainee=args.trainee)
+    else:
+        store, session = None, Session(scenario, seed)
+    for i, action in enumerate(script.actions, start=1):
+        if session.finished:
+            print(f"{args.script}: note: the scenario ended before action {i}; the rest were not played", file=sys.stderr)
+            break
+        try:
+            session.act(action)
+        except SessionError as exc:
+            raise Failure(f"{args.script}:{i}:1: error: bad-action: action {i}: {exc}") from None
+    if not session.finished:
+        session.finish()
+    card = score(session)
+    if store is not None:
+        store.record_score(session.writer.path, card)
+        session.writer.close()
+    if args.json:
+        print(json.dumps(card.to_json(), ensure_ascii=False, sort_keys=True))
+    else:
+        print(render_scorecard(card, scenario))
+    return 0
+
+
+def render_scorecard(card, scenario) -> str:
+    from ..rules import rule
+
+    lines = [
+        f"{_clean(scenario.title)}  (seed {card.seed})",
+        f"Overall {card.overall}/100  grade {card.grade}  outcome: {card.outcome.replace('_', ' ')}",
+        "",
+    ]
+    for name, value in card.dimensions.items():
+        bar = "█" * int(round(value / 10)) + "·" * (10 - int(round(value / 10)))
+        lines.append(f"  {name:<11} {bar} {value:5.1f}")
+    m, b = card.metrics, card.baseline
+    lines += [
+        "",
+        f"  reach {m['reach']:,}   negative reach {m['negative_reach']:,} (doing nothing: {b['negative_reach']:,})"
+        f"   net sentiment {m['net_sentiment']:+.2f}   spillovers {m['spillovers']}",
+        "",
+        "Rules  " + "  ".join(f"{n}:{'✓' * v['kept']}{'✗' * v['broken']}" for n, v in card.rules.items() if v["kept"] or v["broken"]),
+    ]
+    if card.turning_points:
+        lines += ["", "Turning points"]
+        for tp in card.turning_points:
+            arrow = "▲ helped" if tp.helped else "▼ hurt"
+            rule_txt = f" — rule {tp.rule} {tp.verdict}: {rule(tp.rule).title}" if tp.rule else ""
+            lines.append(f"  T+{tp.t:.0f}m {arrow}: “{_clean(tp.text)[:90]}” (negative reach {tp.effect_negative_reach:+,}){rule_txt}")
+    if card.improvements:
+        lines += ["", "To improve"]
+        lines += [f"  - {_clean(f.text)}" + (f" “{_clean(f.quote)[:80]}”" if f.quote else "") for f in card.improvements[:6]]
+    if card.strengths:
+        lines += ["", "Strengths"]
+        lines += [f"  + {_clean(f.text)}" for f in card.strengths[:6]]
+    return "\n".join(lines)
+
+
+def cmd_analyze(args) -> int:
+    from ..analysis import ReplyContext, analyze
+
+    text = sys.stdin.read() if args.text == "-" else args.text
+    context = ReplyContext(customer_name=args.name, customer_post=args.context, unreasonable_request=args.unreasonable)
+    result = analyze(text, context)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True))
+        return 0
+    from ..rules import rule
+
+    present = [f for f, v in result.features.items() if v is True]
+    print(f"features:  {', '.join(present) or 'none'}")
+    print(f"sentiment: {result.sentiment:+.2f}   words: {result.words}")
+    for span in result.spans:
+        print(f"  {span.feature:<13} “{_clean(span.text)}”")
+    for number, verdict in sorted(result.rules.items()):
+        mark = "kept  " if verdict == "kept" else "BROKEN"
+        print(f"rule {number} {mark} {rule(number).text}")
+    return 0
+
+
+def cmd_schema(args) -> int:
+    from ..schema import to_json_schema
+
+    print(json.dumps(to_json_schema(), indent=2, ensure_ascii=False))
+    return 0

@@ -1,0 +1,765 @@
+"""The session engine: one scenario, one seed, one clock, and everything the trainee does.
+
+A `Session` owns the simulated clock, the agenda of scheduled happenings, the customer's state,
+the audience's ripple and the story's beats. `act()` applies one trainee action and `advance()`
+lets time run; both return immutable `Event`s. Every step is recorded, so the same scenario,
+seed and steps give the same session byte for byte, and a transcript on disk can rebuild it.
+The engine knows nothing of the UI.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from . import actions as A
+from . import analysis, persona
+from .audience import Audience, build_audience
+from .events import Event
+from .ripple import Item, Ripple
+from .rng import stream
+from .scenario import Beat, Choice, Scenario
+
+TICK = 5.0  # minutes between ripple metric samples while time runs
+TYPING_WPM = 30.0  # how fast a trainee composes; longer replies cost more clock
+PROMISE_WINDOW = 90.0  # minutes a promise may stay open before the customer calls it broken
+PILE_ON_STEP = 250  # negative reach growth between two "pile-on" nudges to the customer
+_AUDIENCE_CACHE: dict = {}
+# Reactions the customer makes in public even once the conversation has gone private.
+BRAND_STIMULI = frozenset({"reply", "private", "offer", "follow_up", "walk_away", "hide"})
+PUBLIC_TRIGGERS = frozenset({"brushoff", "promise_broken", "ignored", "hidden", "walked_away", "pile_on", "rude"})
+
+
+class SessionError(ValueError):
+    """An action that cannot be applied now (unknown choice, finished session...)."""
+
+
+@dataclass(frozen=True)
+class Post:
+    """A post in the public feed or the private channel, as the UI shows it."""
+
+    id: str
+    t: float
+    author: str  # customer | brand | audience | platform
+    text: str
+    public: bool = True
+    platform: str = "main"
+    hidden: bool = False
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ReplyRecord:
+    """A brand message with its analysis, kept for scoring and the debrief."""
+
+    n: int
+    t: float
+    kind: str  # reply private walk_away follow_up
+    text: str
+    analysis: analysis.Analysis
+    public: bool
+    choice: str | None = None
+    feedback: str = ""
+    post: str = ""
+
+
+@dataclass
+class Promise:
+    id: str
+    t: float
+    due: float
+    text: str
+    kept: bool | None = None
+
+
+@dataclass(frozen=True)
+class Start:
+    """Where a session begins: normally at the first beat at T+0; authors may start elsewhere."""
+
+    beat: str | None = None
+    clock: float = 0.0
+    values: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass
+class Record:
+    """What the trainee did, in order, with the facts scoring needs."""
+
+    n: int
+    t: float
+    action: object
+    kind: str
+    data: dict = field(default_factory=dict)
+
+
+def cached_audience(scenario: Scenario, seed: int) -> Audience:
+    """Audiences are frozen values, so sessions (and their counterfactual replays) can share one."""
+    key = (scenario.audience, seed)
+    audience = _AUDIENCE_CACHE.get(key)
+    if audience is None:
+        if len(_AUDIENCE_CACHE) > 8:
+            _AUDIENCE_CACHE.clear()
+        audience = build_audience(scenario.audience, seed, Path(scenario.path).parent if scenario.path else None)
+        _AUDIENCE_CACHE[key] = audience
+    return audience
+
+
+class Session:
+    def __init__(self, scenario: Scenario, seed: int = 0, *, writer=None, start: Start | None = None, trainee: str = ""):
+        self.scenario = scenario
+        self.seed = int(seed)
+        self.trainee = trainee
+        self.start = start or Start()
+        self.writer = writer
+        self.t = 0.0
+        self.audience = cached_audience(scenario, self.seed)
+        self.ripple = Ripple(self.audience, scenario.ripple, self.seed)
+        self.archetype = persona.ARCHETYPES[scenario.persona.archetype]
+        p = scenario.persona
+        self.persona = persona.PersonaState(p.anger, p.trust, p.patience).clamp(self.archetype.trust_cap)
+        self.vars: dict[str, object] = {v.name: v.default for v in scenario.state}
+        self.events: list[Event] = []
+        self.posts: dict[str, Post] = {}
+        self.replies: list[ReplyRecord] = []
+        self.records: list[Record] = []
+        self.promises: list[Promise] = []
+        self.steps: list[dict] = []
+        self.agenda: list = []
+        self._seq = 0
+        self.authority = scenario.trainee_role.authority
+        self.escalated: list[str] = []
+        self.approved: list[str] = []
+        self.offered: list[str] = []
+        self.spent = 0.0
+        self.hidden: list[str] = []
+        self.walked_away = False
+        self.followed_up = False
+        self.private = False
+        self.acknowledged_at: float | None = None
+        self.first_response_at: float | None = None
+        self.unanswered: list[float] = []  # times of customer posts still waiting for the brand
+        self.response_gaps: list[float] = []
+        self.customer_posts = 0
+        self.beat: str | None = None
+        self.visited: list[str] = []
+        self.fired: list[str] = []
+        self.used_lines: set[str] = set()
+        self.finished = False
+        self.end_reason = ""
+        self.last_action = ""
+        self._counter: dict[str, int] = {}
+        self._pile_on_mark = PILE_ON_STEP
+        self._mood = self.persona.mood
+        self._silence_from = 0.0
+        self.rules_kept: dict[int, int] = {}
+        self.rules_broken: dict[int, int] = {}
+        self._opening()
+
+    # ------------------------------------------------------------ public API
+
+    @property
+    def time_left(self) -> float:
+        return max(0.0, self.scenario.time_limit - self.t)
+
+    def outcome(self) -> str:
+        return persona.outcome_of(self.persona, self.archetype)
+
+    def current_beat(self) -> Beat | None:
+        return self.scenario.beat(self.beat) if self.beat else None
+
+    def choices(self) -> tuple[Choice, ...]:
+        """The suggested moves the trainee can pick now."""
+        beat = self.current_beat()
+        if beat is None or self.finished:
+            return ()
+        env = self.env()
+        return tuple(c for c in beat.choices if c.when is None or c.when(env))
+
+    def act(self, action) -> tuple[Event, ...]:
+        """Apply one trainee action; the clock moves by its cost (turn mode) and the world reacts."""
+        if self.finished:
+            raise SessionError("the scenario has ended")
+        concrete, choice = self._resolve(action)
+        mark = len(self.events)
+        if self.scenario.mode == "turns":
+            self._run_until(min(self.t + cost_of(concrete), self.scenario.time_limit))
+        if not self.finished:
+            self._apply(concrete, choice)
+            self._after_step()
+        self._record({"act": A.to_dict(action)}, mark)
+        return tuple(self.events[mark:])
+
+    def advance(self, minutes: float) -> tuple[Event, ...]:
+        """Let time run (waiting, or the real-time clock ticking)."""
+        if self.finished:
+            return ()
+        minutes = float(minutes)
+        if not math.isfinite(minutes) or minutes < 0:
+            raise SessionError("minutes must be a finite number, 0 or more")
+        mark = len(self.events)
+        self._run_until(min(self.t + minutes, self.scenario.time_limit))
+        self._record({"advance": round(minutes, 6)}, mark)
+        return tuple(self.events[mark:])
+
+    def finish(self) -> tuple[Event, ...]:
+        """The trainee is done: the world runs on to the time limit, then the scenario ends."""
+        if self.finished:
+            return ()
+        mark = len(self.events)
+        self._end("the trainee closed the case")
+        self._record({"finish": True}, mark)
+        return tuple(self.events[mark:])
+
+    def apply_step(self, step: dict) -> tuple[Event, ...]:
+        """Replay one recorded step (from a transcript or a counterfactual)."""
+        if "act" in step:
+            return self.act(A.parse_action(step["act"]))
+        if "advance" in step:
+            return self.advance(step["advance"])
+        if "finish" in step:
+            return self.finish()
+        if "facilitate" in step:
+            return self.facilitate(step["facilitate"])
+        raise SessionError(f"unknown step {sorted(step)}")
+
+    def facilitate(self, command: dict) -> tuple[Event, ...]:
+        """A facilitator's move in a drill: fire an inject, a custom inject, pressure, or a note."""
+        if self.finished:
+            return ()
+        mark = len(self.events)
+        kind = command.get("kind")
+        if kind == "inject":
+            inject = next((i for i in self.scenario.injects if i.id == command.get("id")), None)
+            if inject is None:
+                raise SessionError(f"no inject '{command.get('id')}'")
+            self._fire_inject(inject)
+        elif kind == "custom":
+            text = str(command.get("text", ""))[: A.MAX_TEXT]
+            self._public_item("audience", "inject", text, valence=float(command.get("valence", -0.4)),
+                              arousal=float(command.get("arousal", 0.5)), author="audience", key="f")
+            self._emit("inject", "facilitator", text, data={"id": "custom"})
+        elif kind == "pressure":
+            patience = float(command.get("patience", 0.0))
+            anger = float(command.get("anger", 0.0))
+            self.persona = replace(self.persona, patience=self.persona.patience + patience, anger=self.persona.anger + anger).clamp(self.archetype.trust_cap)
+            self._emit("note", "facilitator", f"pressure: anger {anger:+.2f}, patience {patience:+.2f}")
+        elif kind == "note":
+            self._emit("note", str(command.get("who", "facilitator"))[:100], str(command.get("text", ""))[: A.MAX_TEXT])
+        elif kind == "decision":
+            self._emit("note", str(command.get("who", "team"))[:100], str(command.get("text", ""))[: A.MAX_TEXT],
+                       data={"question": int(command.get("question", 0)), "decision": True})
+        else:
+            raise SessionError(f"unknown facilitator command '{kind}'")
+        self._after_step()
+        self._record({"facilitate": dict(command)}, mark)
+        return tuple(self.events[mark:])
+
+    def env(self) -> dict:
+        """The names `when:` conditions read."""
+        snap = self.ripple.snapshot()
+        env = {
+            "t": self.t,
+            "first_response": self.first_response_at,
+            "anger": self.persona.anger,
+            "trust": self.persona.trust,
+            "patience": self.persona.patience,
+            "mood": self.persona.mood,
+            "outcome": self.outcome(),
+            "reach": snap.reach,
+            "negative_reach": snap.negative_reach,
+            "sentiment": snap.net_sentiment,
+            "spillovers": snap.spillovers,
+            "replies": sum(1 for r in self.replies if r.public),
+            "private": self.private,
+            "escalated": list(self.escalated),
+            "approved": list(self.approved),
+            "offered": list(self.offered),
+            "hidden": len(self.hidden),
+            "walked_away": self.walked_away,
+            "followed_up": self.followed_up,
+            "customer_posts": self.customer_posts,
+            "promises_open": sum(1 for p in self.promises if p.kept is None),
+            "promises_broken": sum(1 for p in self.promises if p.kept is False),
+            "last": self.last_action,
+            "visited": list(self.visited),
+            "fired": list(self.fired),
+            "authority": self.authority,
+            "rules_broken": sorted(self.rules_broken),
+            "rules_kept": sorted(self.rules_kept),
+        }
+        env.update(self.vars)
+        return env
+
+    # ------------------------------------------------------------ internals
+
+    def _next_id(self, prefix: str) -> str:
+        self._counter[prefix] = self._counter.get(prefix, 0) + 1
+        return f"{prefix}{self._counter[prefix]}"
+
+    def _rng(self, key: str):
+        return stream(self.seed, f"{key}@{self.t:.3f}")
+
+    def _emit(self, kind, actor="", text="", item="", data=None) -> Event:
+        event = Event(round(self.t, 4), kind, actor, text, item, data or {})
+        self.events.append(event)
+        return event
+
+    def _schedule(self, at: float, kind: str, payload: dict) -> None:
+        self._seq += 1
+        heapq.heappush(self.agenda, (round(at, 6), self._seq, kind, payload))
+
+    def _record(self, step: dict, mark: int) -> None:
+        self.steps.append(step)
+        if self.writer is not None:
+            self.writer.step(step, self.events[mark:], self)
+
+    def _opening(self) -> None:
+        p = self.scenario.persona
+        self._customer_post(p.opening, public=True, valence=min(-0.2, 0.3 - p.anger), trigger=None)
+        for name, value in self.start.values:
+            self.vars[name] = value
+        first = self.start.beat or (self.scenario.beats[0].id if self.scenario.beats else None)
+        if first:
+            self._enter(first)
+        if self.start.clock > 0:
+            self._run_until(min(self.start.clock, self.scenario.time_limit))
+        self._after_step()
+
+    def _enter(self, beat_id: str) -> None:
+        beat = self.scenario.beat(beat_id)
+        if beat is None:
+            return
+        self.beat = beat.id
+        self.visited.append(beat.id)
+        for name, value in beat.set:
+            self.vars[name] = value
+        self._emit("beat", "narrator", beat.text, data={"beat": beat.id, "title": beat.title})
+        if beat.end:
+            self._end(f"reached the end beat '{beat.id}'")
+
+    def _resolve(self, action):
+        """A `Choose` becomes the concrete action its choice describes."""
+        if not isinstance(action, A.Choose):
+            choice = None
+            ident = getattr(action, "choice", None)
+            if ident:
+                choice = next((c for c in self.choices() if c.id == ident), None)
+                if choice is None:
+                    raise SessionError(f"choice '{ident}' is not available now")
+            return action, choice
+        choice = next((c for c in self.choices() if c.id == action.choice), None)
+        if choice is None:
+            available = ", ".join(c.id for c in self.choices()) or "none"
+            raise SessionError(f"choice '{action.choice}' is not available now (available: {available})")
+        text = choice.text
+        concrete = {
+            "reply": lambda: A.Reply(text, choice.id),
+            "private": lambda: A.Private(text, "dm", choice.id),
+            "follow_up": lambda: A.FollowUp(text, choice.id),
+            "walk_away": lambda: A.WalkAway(text, choice.id),
+        }[choice.action]()
+        return concrete, choice
+
+    def _context(self) -> analysis.ReplyContext:
+        p = self.scenario.persona
+        return analysis.ReplyContext(
+            customer_name=p.name, customer_post=p.opening, unreasonable_request=p.unreasonable_request
+        )
+
+    def _analyse(self, text: str, choice: Choice | None) -> analysis.Analysis:
+        if choice is not None and choice.tagged:
+            return analysis.from_tags(text, choice.features, self._context())
+        return analysis.analyze(text, self._context())
+
+    def _apply(self, action, choice: Choice | None) -> None:
+        kind = action.kind
+        self.last_action = kind
+        n = len(self.records) + 1
+        if kind in ("reply", "private", "walk_away", "follow_up"):
+            self._message(n, action, choice)
+        elif kind == "escalate":
+            self._escalate(n, action)
+        elif kind == "offer":
+            self._offer(n, action)
+        elif kind == "hide":
+            self._hide(n, action)
+        elif kind == "wait":
+            self.records.append(Record(n, self.t, action, "wait", {"minutes": action.minutes}))
+            self._run_until(min(self.t + action.minutes, self.scenario.time_limit))
+        if choice is not None:
+            for name, value in choice.set:
+                self.vars[name] = value
+            if choice.goto and not self.finished:
+                self._enter(choice.goto)
+
+    def _message(self, n: int, action, choice: Choice | None) -> None:
+        kind = action.kind
+        result = self._analyse(action.text, choice)
+        features = frozenset(f for f, v in result.features.items() if v is True)
+        public = kind != "private"
+        first_private = kind == "private" and not self.private
+        post_id = self._next_id("b")
+        self.posts[post_id] = Post(post_id, self.t, "brand", action.text, public=public)
+        record = ReplyRecord(n, self.t, kind, action.text, result, public, getattr(choice, "id", None),
+                             getattr(choice, "feedback", ""), post_id)
+        self.replies.append(record)
+        self.records.append(Record(n, self.t, action, kind, {"post": post_id, "features": sorted(features),
+                                                            "rules": {str(k): v for k, v in sorted(result.rules.items())}}))
+        for rule, verdict in result.rules.items():
+            bucket = self.rules_kept if verdict == "kept" else self.rules_broken
+            bucket[rule] = bucket.get(rule, 0) + 1
+        event_kind = {"reply": "brand_reply", "private": "private_out", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
+        self._emit(event_kind, "brand", action.text, post_id, {"features": sorted(features),
+                                                               "channel": getattr(action, "channel", "public")})
+        self._emit("coach", "coach", getattr(choice, "feedback", "") or "", post_id, {
+            "kept": sorted(k for k, v in result.rules.items() if v == "kept"),
+            "broken": sorted(k for k, v in result.rules.items() if v == "broken"),
+        })
+        if self.first_response_at is None:
+            self.first_response_at = self.t
+        if self.unanswered:
+            self.response_gaps.append(self.t - self.unanswered[0])
+            self.unanswered = []
+        self._silence_from = self.t
+        if public and (features & {"apology", "empathy", "question", "solution"}) and not (features & {"argue", "blame", "sarcasm", "insult"}):
+            if self.acknowledged_at is None:
+                self.acknowledged_at = self.t
+        q = persona.quality(features)
+        if public:
+            valence = max(-1.0, min(1.0, q * 1.3))
+            arousal = min(1.0, 0.15 + sum(0.25 for f in ("argue", "blame", "sarcasm", "insult", "profanity", "shouting") if f in features))
+            self._public_item("brand", "brand_reply", action.text, valence, arousal, item_id=post_id,
+                              seeds=(self.audience.brand_node, self.audience.customer_node))
+            if q > 0.15:
+                for item in self.ripple.items():
+                    if item.source == "customer" and item.valence < 0:
+                        self.ripple.damp(item.id, max(0.25, 1.0 - 0.9 * q), self.t)
+            if features & {"argue", "blame", "sarcasm", "insult", "profanity"}:
+                self._screenshot(action.text, features)
+        if kind == "private":
+            self.private = True
+        if kind == "walk_away":
+            self.walked_away = True
+        if kind == "follow_up":
+            self.followed_up = True
+        # Promises: a commitment made now must be seen kept.
+        for promise in self.promises:
+            if promise.kept is None and ("solution" in features or kind in ("follow_up",)):
+                self._keep(promise)
+        if "promise" in features:
+            quote = result.quote("promise") if hasattr(result, "quote") else action.text
+            pid = self._next_id("p")
+            self.promises.append(Promise(pid, self.t, self.t + PROMISE_WINDOW, quote or action.text))
+            self._schedule(self.t + PROMISE_WINDOW, "promise_due", {"id": pid})
+            self._emit("promise", "brand", quote or action.text, data={"id": pid, "status": "made", "due": round(self.t + PROMISE_WINDOW, 4)})
+        stim_kind = {"reply": "reply", "private": "private", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
+        self._react(persona.Stimulus(stim_kind, features, public=public, acknowledged=self.acknowledged_at is not None,
+                                     first_private=first_private))
+
+    def _keep(self, promise: Promise) -> None:
+        promise.kept = True
+        self._emit("promise", "brand", promise.text, data={"id": promise.id, "status": "kept"})
+        self._react(persona.Stimulus("promise_kept"))
+
+    def _escalate(self, n: int, action) -> None:
+        role = self.scenario.role(action.role)
+        if role is None:
+            raise SessionError(f"no role '{action.role}'")
+        self.escalated.append(role.id)
+        self.records.append(Record(n, self.t, action, "escalate", {"role": role.id}))
+        self._emit("escalation", "brand", action.note, data={"role": role.id, "title": role.title, "delay": role.delay})
+        self._schedule(self.t + role.delay, "approval", {"role": role.id})
+
+    def _offer(self, n: int, action) -> None:
+        remedy = self.scenario.remedy(action.remedy)
+        if remedy is None:
+            raise SessionError(f"no remedy '{action.remedy}'")
+        value = remedy.cost if action.value is None else action.value
+        approved_specially = any(remedy.id in (self.scenario.role(r).can_approve if self.scenario.role(r) else ()) for r in self.approved)
+        within = value <= self.authority + 1e-9 or approved_specially
+        self.records.append(Record(n, self.t, action, "offer", {"remedy": remedy.id, "value": value, "within": within}))
+        if not within:
+            self._emit("offer_blocked", "system", f"{remedy.label}: {value:g} is over your authority ({self.authority:g}); escalate first",
+                       data={"remedy": remedy.id, "value": value, "authority": self.authority})
+            return
+        self.offered.append(remedy.id)
+        self.spent += value
+        public = remedy.public or not self.private
+        self._emit("offer", "brand", remedy.label, data={"remedy": remedy.id, "value": value, "public": public})
+        self._silence_from = self.t
+        if self.unanswered:
+            self.response_gaps.append(self.t - self.unanswered[0])
+            self.unanswered = []
+        if self.first_response_at is None:
+            self.first_response_at = self.t
+        for promise in self.promises:
+            if promise.kept is None:
+                self._keep(promise)
+        wants = set(self.scenario.persona.wants)
+        satisfies = tuple(sorted(wants & set(remedy.satisfies)))
+        if remedy.kind == "refer_competitor" and "fix" in wants:
+            satisfies = (*satisfies, "fix")
+        if public:
+            self._public_item("brand", "offer", f"{self.scenario.brand.name} offered: {remedy.label}", 0.5, 0.2,
+                              seeds=(self.audience.brand_node, self.audience.customer_node))
+        self._react(persona.Stimulus("offer", public=public, value=value, fair=self.scenario.persona.fair_remedy, satisfies=satisfies))
+
+    def _hide(self, n: int, action) -> None:
+        post = self.posts.get(action.post)
+        if post is None or post.author == "brand":
+            raise SessionError(f"no post '{action.post}' from someone else to hide")
+        self.posts[post.id] = replace(post, hidden=True)
+        self.hidden.append(post.id)
+        guidelines = self.scenario.brand.guidelines_posted
+        explained = bool(action.tell.strip())
+        self.records.append(Record(n, self.t, action, "hide", {"post": post.id, "guidelines": guidelines, "explained": explained,
+                                                             "abusive": self.archetype.profane}))
+        self._emit("hidden", "brand", action.tell, post.id, {"guidelines": guidelines, "explained": explained})
+        self.ripple.damp(post.id, 0.0, self.t)
+        if explained:
+            self._emit("private_out", "brand", action.tell, data={"channel": "dm", "why_hidden": True})
+        if not (guidelines and explained and self.archetype.profane):
+            self._public_item("audience", "deletion_noticed", f"{self.scenario.brand.name} deleted a customer's post",
+                              -0.7, 0.8, seeds=(self.audience.customer_node,), moral=2)
+        self._react(persona.Stimulus("hide", guidelines=guidelines, explained=explained))
+
+    def _screenshot(self, text: str, features) -> None:
+        moral = sum(1 for f in ("insult", "profanity", "blame", "sarcasm") if f in features) + 1
+        self._public_item("audience", "screenshot", f"Screenshot: \u201c{text[:140]}\u201d", -0.85, 0.9,
+                          seeds=(self.audience.customer_node,), moral=moral)
+
+    def _public_item(self, source, kind, text, valence, arousal, *, item_id=None, seeds=None, moral=0, author=None, key="a",
+                     platform="main", title="") -> str:
+        item_id = item_id or self._next_id(key)
+        if seeds is None:
+            seeds = (self.audience.customer_node,)
+        self.ripple.post(Item(item_id, kind, source, float(valence), float(arousal), tuple(int(s) for s in seeds), self.t,
+                              platform=platform, text=text, moral=int(moral)))
+        if item_id not in self.posts:
+            self.posts[item_id] = Post(item_id, self.t, author or source, text, True, platform, title=title)
+            if source != "brand":
+                self._emit("post", author or source, text, item_id, {"kind": kind, "platform": platform, "title": title,
+                                                                        "valence": round(valence, 4)})
+        return item_id
+
+    def _customer_post(self, text: str, public: bool, valence: float, trigger: str | None) -> None:
+        self.customer_posts += 1
+        if public:
+            arousal = max(0.1, self.persona.anger)
+            moral = 1 if self.persona.anger > 0.6 else 0
+            post_id = self._next_id("c")
+            self._public_item("customer", "customer_post", text, valence, arousal, item_id=post_id,
+                              seeds=(self.audience.customer_node,), moral=moral, author="customer")
+            self.posts[post_id] = Post(post_id, self.t, "customer", text, True)
+            self.events[-1] = replace(self.events[-1], data={**self.events[-1].data, "trigger": trigger or "opening",
+                                                             "mood": self.persona.mood})
+        else:
+            post_id = self._next_id("m")
+            self.posts[post_id] = Post(post_id, self.t, "customer", text, False)
+            self._emit("private_in", "customer", text, post_id, {"trigger": trigger or "", "mood": self.persona.mood})
+        if valence < 0.2:
+            self.unanswered.append(self.t)
+            self._silence_from = min(self._silence_from, self.t) if self.unanswered[1:] else self.t
+
+    def _react(self, stimulus: persona.Stimulus) -> None:
+        reaction = persona.react(self.archetype, self.persona, stimulus, self._rng(f"persona:{stimulus.kind}"))
+        self.persona = reaction.state
+        self._mood_check()
+        if reaction.screenshot:
+            last = next((r for r in reversed(self.replies) if not r.public), None)
+            if last:
+                self._public_item("customer", "screenshot", f"Look what {self.scenario.brand.handle} sent me: \u201c{last.text[:140]}\u201d",
+                                  -0.7, 0.8, seeds=(self.audience.customer_node,), moral=1, author="customer")
+        if reaction.blog and "blog:customer" not in self.fired:
+            self.fired.append("blog:customer")
+            delay = 60.0 + 120.0 * float(self._rng("blog").random())
+            self._schedule(self.t + delay, "blog", {})
+        if reaction.speak:
+            if stimulus.kind in BRAND_STIMULI:
+                # The customer reads everything the brand said before answering once: an answer
+                # still pending to an earlier message is replaced by the answer to the newest.
+                self.agenda = [entry for entry in self.agenda if entry[2] != "customer_says"]
+                heapq.heapify(self.agenda)
+            delay = 3.0 + 9.0 * float(self._rng(f"delay:{stimulus.kind}").random())
+            self._schedule(self.t + delay, "customer_says", {"trigger": reaction.trigger, "public": reaction.public,
+                                                              "valence": reaction.valence})
+
+    def _mood_check(self) -> None:
+        mood = self.persona.mood
+        if mood != self._mood:
+            self._emit("mood", "customer", "", data={"from": self._mood, "to": mood, "anger": round(self.persona.anger, 4)})
+            self._mood = mood
+
+    def _say(self, trigger: str, public: bool, valence: float) -> None:
+        if self.walked_away and self.archetype.feeds_on_replies and trigger not in ("ignored",):
+            return
+        env = self.env()
+        line = persona.pick_line(self.scenario.persona.lines, trigger, self.persona.mood, env, self.used_lines,
+                                 self._rng(f"line:{trigger}"))
+        if line is not None:
+            self.used_lines.add(line.id)
+            text = line.text
+        else:
+            text = persona.fallback_line(trigger, self.persona.mood)
+        go_public = public and (not self.private or trigger in PUBLIC_TRIGGERS)
+        self._customer_post(text, go_public, valence, trigger)
+
+    def _run_until(self, target: float) -> None:
+        target = round(target, 6)
+        while self.t < target - 1e-9 and not self.finished:
+            step_end = min(target, (math.floor(self.t / TICK + 1e-9) + 1) * TICK)
+            next_at = self.agenda[0][0] if self.agenda else math.inf
+            stop = min(step_end, next_at) if next_at > self.t else self.t
+            self._tick_to(stop)
+            while self.agenda and self.agenda[0][0] <= self.t + 1e-9 and not self.finished:
+                _, _, kind, payload = heapq.heappop(self.agenda)
+                self._happen(kind, payload)
+            self._after_step()
+            if self.t >= self.scenario.time_limit - 1e-9 and not self.finished:
+                self._end("time is up")
+
+    def _tick_to(self, when: float) -> None:
+        dt = when - self.t
+        self.t = round(when, 6)
+        for spill in self.ripple.advance(self.t):
+            self.fired.append(spill.spec_id)
+            self.posts[spill.item.id] = Post(spill.item.id, self.t, "platform", spill.item.text, True, spill.item.platform,
+                                             title=next((s.title for s in self.scenario.ripple.spillovers if s.id == spill.spec_id), ""))
+            self._emit("spillover", spill.item.platform, spill.item.text, spill.item.id,
+                       {"id": spill.spec_id, "platform": spill.item.platform,
+                        "title": self.posts[spill.item.id].title})
+        if dt > 0 and self.unanswered and not self.walked_away and not self._content():
+            self._react(persona.Stimulus("silence", value=dt / 60.0))
+        elif dt > 0 and self.archetype.feeds_on_replies:
+            self.persona = replace(self.persona, attention=self.persona.attention - dt / 60 * 0.3).clamp(self.archetype.trust_cap)
+        negative = self.ripple.snapshot().negative_reach
+        if negative >= self._pile_on_mark and not self.walked_away:
+            self._pile_on_mark = negative + PILE_ON_STEP * max(1, negative // 1000)
+            self._react(persona.Stimulus("pile_on"))
+
+    def _content(self) -> bool:
+        """A customer whose issue is taken care of is not waiting for anything."""
+        return self.persona.resolved >= 0.55 and self.persona.anger < 0.3
+
+    def _happen(self, kind: str, payload: dict) -> None:
+        if kind == "customer_says":
+            self._say(payload["trigger"], payload["public"], payload["valence"])
+        elif kind == "approval":
+            role = self.scenario.role(payload["role"])
+            if role.id not in self.approved:
+                self.approved.append(role.id)
+            self.authority = max(self.authority, role.authority)
+            self._emit("approval", role.title, f"{role.title} is on it: you may offer up to {role.authority:g}.",
+                       data={"role": role.id, "authority": role.authority})
+        elif kind == "promise_due":
+            promise = next(p for p in self.promises if p.id == payload["id"])
+            if promise.kept is None:
+                promise.kept = False
+                self._emit("promise", "brand", promise.text, data={"id": promise.id, "status": "broken"})
+                self._react(persona.Stimulus("promise_broken"))
+        elif kind == "blog":
+            text = f"{self.scenario.persona.name}'s blog: My experience with {self.scenario.brand.name}"
+            self._public_item("customer", "blog", text, -0.8, 0.8, seeds=(self.audience.customer_node,), moral=2,
+                              author="customer", platform="blog", title="Blog post")
+
+    def _fire_inject(self, inject) -> None:
+        self.fired.append(inject.id)
+        for name, value in inject.set:
+            self.vars[name] = value
+        data = {"id": inject.id, "kind": inject.kind, "platform": inject.platform, "from": inject.sender}
+        if inject.kind in ("post", "news"):
+            group = "journalists" if inject.kind == "news" else None
+            seeds = self._group_seed(group)
+            item_id = self._public_item("audience" if inject.kind == "post" else "platform", inject.kind, inject.text,
+                                        inject.valence, inject.arousal, seeds=seeds, author=inject.sender or "audience",
+                                        key="i", platform=inject.platform, title=inject.sender)
+            data["item"] = item_id
+        elif inject.kind == "customer":
+            self._customer_post(inject.text, True, inject.valence, "inject")
+        self._emit("inject", inject.sender or inject.kind, inject.text, data=data)
+
+    def _group_seed(self, group: str | None) -> tuple[int, ...]:
+        if group:
+            try:
+                members = self.audience.members(group)
+                if len(members):
+                    reach = self.audience.reach[members]
+                    return (int(members[int(reach.argmax())]),)
+            except (KeyError, ValueError):
+                pass
+        return (self.audience.customer_node,)
+
+    def _after_step(self) -> None:
+        """Injects, storylets and end conditions that the new state may have made true."""
+        if self.finished:
+            return
+        for _ in range(8):
+            changed = False
+            env = self.env()
+            for inject in self.scenario.injects:
+                if inject.id in self.fired:
+                    continue
+                if inject.at is not None and self.t + 1e-9 < inject.at:
+                    continue
+                if inject.when is not None and not inject.when(env):
+                    continue
+                self._fire_inject(inject)
+                changed = True
+                env = self.env()
+            for beat in self.scenario.beats:
+                if beat.when is None or beat.id == self.beat or (beat.once and beat.id in self.visited):
+                    continue
+                if beat.when(env):
+                    self._enter(beat.id)
+                    changed = True
+                    break
+            if self.finished:
+                return
+            for end in self.scenario.end:
+                if end.when(self.env()):
+                    self._end(end.text or f"end condition: {end.when.source}")
+                    return
+            if not changed:
+                break
+
+    def _end(self, reason: str) -> None:
+        """Let the world run to the time limit (consequences continue), then close the session."""
+        if self.finished:
+            return
+        self.end_reason = self.end_reason or reason
+        limit = self.scenario.time_limit
+        self.finished = True  # no more storylets or injects; the world only settles
+        self._settle(limit)
+        self._emit("end", "system", self.end_reason, data={"outcome": self.outcome()})
+
+    def _settle(self, limit: float) -> None:
+        step = max(TICK, (limit - self.t) / 96)
+        while self.t < limit - 1e-9:
+            stop = min(limit, self.t + step)
+            next_at = self.agenda[0][0] if self.agenda else math.inf
+            if next_at <= stop:
+                stop = max(self.t, next_at)
+            self._tick_to(stop)
+            while self.agenda and self.agenda[0][0] <= self.t + 1e-9:
+                _, _, kind, payload = heapq.heappop(self.agenda)
+                if kind in ("customer_says", "approval", "promise_due", "blog"):
+                    self._happen(kind, payload)
+
+
+def cost_of(action) -> float:
+    """Minutes an action takes in turn mode: reading and typing cost time; longer replies cost more."""
+    kind = action.kind
+    if kind in ("reply", "private", "walk_away", "follow_up"):
+        words = len(action.text.split())
+        return round(1.0 + words / TYPING_WPM, 4)
+    return {"escalate": 2.0, "offer": 2.0, "hide": 1.0, "wait": 0.0}.get(kind, 1.0)
+
+
+def replay(scenario: Scenario, seed: int, steps, *, start: Start | None = None, writer=None) -> Session:
+    """A new session with the same scenario and seed, through the given steps."""
+    session = Session(scenario, seed, start=start, writer=writer)
+    for step in steps:
+        session.apply_step(step)
+    return session
