@@ -28,15 +28,16 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from simulator.audience import Audience, _ranges
-from simulator.rng import stream
 from simulator.ripple import (
     AUDIENCE_TRUST,
     Item,
     RippleState,
     content_multiplier,
     receiver_probability,
+    scratch,
     spread,
 )
+from simulator.rng import stream
 from simulator.specs import RippleParams
 
 __all__ = ["Distribution", "ForecastResult", "SpillRisk", "forecast_cascades", "histogram"]
@@ -145,7 +146,12 @@ def _summarise(x: np.ndarray, rng: np.random.Generator) -> Distribution:
     """
     x = np.asarray(x, dtype=np.float64)
     n = x.size
-    values, counts = np.unique(x, return_counts=True)
+    s = np.sort(x)
+    head = np.ones(n, dtype=bool)
+    np.not_equal(s[1:], s[:-1], out=head[1:])
+    starts = np.flatnonzero(head)
+    values = s[starts]
+    counts = np.diff(np.append(starts, n))
     boot = rng.multinomial(n, counts / n, size=BOOTSTRAP)
     cum = np.cumsum(boot, axis=1)
     base_cum = np.cumsum(counts)
@@ -177,31 +183,66 @@ def _wilson(k: int, n: int) -> tuple[float, float]:
     return (max(0.0, centre - half), min(1.0, centre + half))
 
 
-def _exposures(audience: Audience, roll: np.ndarray, node: np.ndarray, b: int, scratch: np.ndarray):
-    """Mark sharers and their neighbours in a (b, n) bitmap; return its nonzero (rows, cols).
+def _exposures(
+    audience: Audience,
+    roll: np.ndarray,
+    node: np.ndarray,
+    b: int,
+    scratch: np.ndarray,
+    weights: tuple[np.ndarray, ...],
+    delta: np.ndarray,
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """Per rollout: counts of exposed nodes (one count per mask in `weights`) and sum of `delta`.
 
-    Neighbour arcs are gathered in chunks so a batch of big outbreaks does not allocate
-    hundreds of millions of indices at once.
+    Sharers and their neighbours are marked in a (b, n) bitmap, gathering neighbour arcs in
+    chunks so a batch of big outbreaks never allocates hundreds of millions of indices.  Small
+    batches are read back sparsely (sort the marked keys); big outbreaks densely, row by row
+    (count_nonzero and a matrix-vector product), whichever touches less memory.
     """
     n = audience.n
     ex = scratch[: b * n]
-    ex[roll * n + node] = True
     indptr, indices = audience.indptr, audience.indices
     deg = indptr[node + 1] - indptr[node]
     cum = np.cumsum(deg)
+    touched = [roll * n + node]
+    ex[touched[0]] = True
+    marked = touched[0].size + (int(cum[-1]) if cum.size else 0)
+    sparse = marked * 8 < b * n
     start = 0
     while start < node.size:
         base = cum[start - 1] if start else 0
-        stop = int(np.searchsorted(cum, base + ARC_CHUNK, side="right"))
-        stop = max(stop, start + 1)
+        stop = max(int(np.searchsorted(cum, base + ARC_CHUNK, side="right")), start + 1)
         nd = node[start:stop]
         arcs = _ranges(indptr[nd], indptr[nd + 1])
-        rr = np.repeat(roll[start:stop], deg[start:stop])
-        ex[rr * n + indices[arcs]] = True
+        keys = np.repeat(roll[start:stop], deg[start:stop]) * n + indices[arcs]
+        ex[keys] = True
+        if sparse:
+            touched.append(keys)
         start = stop
-    rows, cols = np.nonzero(ex.reshape(b, n))
+    if sparse:
+        keys = np.concatenate(touched)
+        ex[keys] = False
+        keys = np.sort(keys)
+        head = np.ones(keys.size, dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=head[1:])
+        keys = keys[head]
+        rows = keys // n
+        cols = keys - rows * n
+        counts = [np.bincount(rows[w[cols]], minlength=b) for w in weights]
+        total = np.bincount(rows, weights=delta[cols], minlength=b)
+        return counts, total
+    grid = ex.reshape(b, n)
+    counts = [np.zeros(b, dtype=np.int64) for _ in weights]
+    total = np.zeros(b, dtype=np.float64)
+    d32 = delta.astype(np.float32)
+    step = max(1, 2_000_000 // n)
+    for r0 in range(0, b, step):
+        block = grid[r0 : r0 + step]
+        for c, w in zip(counts, weights, strict=True):
+            c[r0 : r0 + step] = np.count_nonzero(block & w, axis=1)
+        total[r0 : r0 + step] = block.view(np.uint8).astype(np.float32) @ d32
     ex[:] = False
-    return rows, cols
+    return counts, total
 
 
 def forecast_cascades(
@@ -242,6 +283,7 @@ def forecast_cascades(
     old_exposed = start.exposed if start is not None else np.zeros(n, dtype=bool)
     old_negative = start.negative_exposed if start is not None else np.zeros(n, dtype=bool)
     negative = item.valence < 0
+    everyone = np.ones(n, dtype=bool)
 
     b = batch or max(1, min(rollouts, SCRATCH_BYTES // max(n, 1)))
     batches = [(i, lo, min(rollouts, lo + b)) for i, lo in enumerate(range(0, rollouts, b))]
@@ -252,7 +294,7 @@ def forecast_cascades(
     sent = np.zeros(rollouts, dtype=np.float64)
     done = [0]
 
-    def run(job, scratch):
+    def run(job, buf):
         i, lo, hi = job
         k = hi - lo
         rng = stream(seed, f"forecast:{item.id}:{i}")
@@ -262,21 +304,20 @@ def forecast_cascades(
             audience.indptr, audience.indices, prob, roll0, node0, rng=rng,
             max_generations=params.max_generations,
             seed_time=None if horizon is None else np.full(roll0.size, float(item.created)),
-            s0=params.s0, theta=params.theta, visited=scratch,
+            s0=params.s0, theta=params.theta, visited=buf,
         )
         roll, node = sp.roll, sp.node
         if horizon is not None:
             keep = sp.time <= item.created + horizon
             roll, node = roll[keep], node[keep]
         size[lo:hi] = np.bincount(roll, minlength=k)
-        rows, cols = _exposures(audience, roll, node, k, scratch)
-        item_reach[lo:hi] = np.bincount(rows, minlength=k)
-        fresh = ~old_exposed[cols]
-        new_reach[lo:hi] = np.bincount(rows[fresh], minlength=k)
+        masks = (everyone, ~old_exposed) + ((~old_negative,) if negative else ())
+        counts, tot = _exposures(audience, roll, node, k, buf, masks, delta)
+        item_reach[lo:hi] = counts[0]
+        new_reach[lo:hi] = counts[1]
         if negative:
-            new_neg[lo:hi] = np.bincount(rows[~old_negative[cols]], minlength=k)
-        tot = np.bincount(rows, weights=delta[cols], minlength=k)
-        sent[lo:hi] = tot / np.maximum(item_reach[lo:hi], 1)
+            new_neg[lo:hi] = counts[2]
+        sent[lo:hi] = tot / np.maximum(counts[0], 1)
 
     def job_done(k):
         done[0] += k
@@ -284,12 +325,12 @@ def forecast_cascades(
             progress(done[0], rollouts)
 
     if workers <= 1 or len(batches) == 1:
-        scratch = np.zeros(b * n, dtype=bool)
+        buf = scratch(b * n)
         for job in batches:
-            run(job, scratch)
+            run(job, buf)
             job_done(job[2] - job[1])
     else:
-        scratches = [np.zeros(b * n, dtype=bool) for _ in range(workers)]
+        scratches = [scratch(b * n) for _ in range(workers)]
 
         def worker(w):
             for job in batches[w::workers]:

@@ -22,6 +22,7 @@ APOLOGY = (
     r"\b(?:our|my) (?:mistake|fault|error|bad)\b",
     r"\b(?:we|i) (?:really |totally )?(?:messed|screwed|slipped|mucked) up\b",
     r"\b(?:we|i) (?:dropped the ball|got (?:this|it|that) wrong|fell short|let you down)\b",
+    r"\b(?:we|i) got (?:your|the|this|it|that) (?:\w+ )?wrong\b",
     r"\bwe should have (?:told|let|warned|been|caught|checked|done|sent)\b",
     r"\bforgive (?:us|me)\b",
     # A few non-English apologies so a Spanish or French reply is not read as cold.
@@ -33,7 +34,8 @@ APOLOGY_NEGATED = r"\b(?:won't|will not|don't|do not|not going to|refuse to|no n
 
 # Conditional or feelings-directed "apologies" that put the problem on the customer.
 NON_APOLOGY = (
-    r"\bsorry,? (?:that |if )?you(?:'re| are)? (?:feel|felt|think|thought|believe|perceive|see it)\w*",
+    r"\b(?:sorry|apologi[sz]e|apologies|regret),? (?:that |if )?you(?:'re| are)? (?:feel|felt|think|thought|believe|perceive|see it)\w*",
+    r"\bregret (?:that )?you (?:were|are|feel|felt|found|have been) (?:\w+ )?(?:dissatisfied|unhappy|upset|offended|disappointed|unsatisfied|let down)\b",
     r"\b(?:sorry|apologi[sz]e|apologies|regret) if\b",
     r"\b(?:sorry|apologi[sz]e|apologies|regret) (?:that )?(?:you|anyone) (?:was|were|are|is|felt) offended\b",
     r"\bsorry (?:that )?you(?:'re| are| were) (?:so )?(?:upset|unhappy|offended|angry|annoyed)\b",
@@ -46,7 +48,7 @@ NON_APOLOGY = (
 APOLOGY_BUT = r"\b(?:but|however|though|although|that said|having said that)\b"
 
 # --- empathy ----------------------------------------------------------------------------------
-_ADV = r"(?:so |really |very |incredibly |super |truly |definitely |absolutely |completely |totally |quite |genuinely )?"
+_ADV = r"(?:such an? |so |really |very |incredibly |super |truly |definitely |absolutely |completely |totally |quite |genuinely )?"
 EMPATHY = (
     r"\b(?:i|we) (?:completely |totally |fully |really |absolutely |definitely |certainly |do |can |can certainly |can totally )?understand\b",
     r"\bunderstandabl[ey]\b",
@@ -65,7 +67,8 @@ EMPATHY = (
     r"\b(?:sorry|sad|gutted|disappointed|upset) to (?:hear|see|read|learn)\b",
     r"\b(?:you're|you are|you have every) (?:absolutely |completely |totally )?(?:right|entitled|reason) to (?:be|feel) "
     r"(?:\w+ )?(?:upset|frustrated|annoyed|angry|disappointed|cross|let down)\b",
-    r"\bevery right to be\b",
+    r"\bevery (?:right|reason) to be\b",
+    r"\bthat(?:'s| is) not how (?:it|they|this|that|the \w+|your \w+) (?:should|is supposed to)\b",
     r"\bare no fun\b|\bis no fun\b",
     r"\b(?:we|i)(?:'d| would) hate (?:for )?(?:you|that)\b",
     r"\bhow (?:frustrating|annoying|stressful|disappointing|upsetting)\b",
@@ -84,7 +87,10 @@ THANKS_NOT = r"\b(?:thanks for nothing|no,? thanks|thanks,? but no thanks|thanks
 
 # --- arguing / contradicting --------------------------------------------------------------------
 ARGUE = (
-    r"(?<!would )(?<!'d )\bactually\b(?! (?:love|like|happy|glad))",
+    # "actually" contradicts at the head of a sentence or after "but/well/no"; elsewhere it is
+    # usually an intensifier ("they actually hurt"), so it is not counted there.
+    r"(?:^|[.!?]\s+|\b(?:but|well|no|um|uh|erm),?\s+)actually\b",
+    r"\b(?:that|it|this|which)(?:'s| is| was| does| did) actually\b(?! (?:fixed|resolved|sorted|in stock|available|been))",
     r"\b(?:that|this|it)(?:'s| is| was) (?:simply |just |absolutely |completely |totally |plainly )?"
     r"(?:not true|untrue|false|incorrect|inaccurate|not the case|not correct|not accurate|misleading|"
     r"not how (?:it|this|that) works)\b",
@@ -107,12 +113,18 @@ ARGUE = (
     r"\bclearly (?:states?|stated|says|said|marked|labell?ed|written|explained|mentioned|shown|displayed)\b",
     r"\b(?:our|the) records (?:show|indicate|confirm)\b",
     r"\b(?:did nothing wrong|followed (?:the )?(?:correct |proper |right )?(?:procedure|protocol|policy|process))\b",
-    r"\bwhat are you (?:even )?talking about\b",
+    r"\b(?:what|wtf|what the \w+) are you (?:even )?talking about\b",
     r"\bit(?:'s| is) (?:just|only) an?\b",
     r"\b(?:busy everywhere|happens everywhere|happens to everyone|that's just how it is)\b",
     r"\beveryone knows\b",
-    r"\b(?:that|the|this|your) (?:coupon|code|voucher|offer|sale|promo|deal) (?:expired|ended)\b",
-    r"\bthe sale ended\b",
+    r"\bi doubt (?:that|they|it|you|our|this|very much)\b",
+    r"\bit(?:'s| is) (?:just |only )?(?:an? )?(?:free|cheap|\$\d+(?:\.\d\d)?|\u00a3\d+(?:\.\d\d)?)\b",
+    r"^\W*seriously\?",
+    r"\bwhat (?:did |do )?you expect(?:ed)?\b",
+    r"\b(?:it was|it's|it is|that was|that's) (?:all )?(?:in|on) (?:the|our) (?:terms|label|description|policy|website|listing|box|email|receipt|menu)\b",
+    r"\bget your facts straight\b|\blies about us\b|\bspreading lies\b",
+    r"\b(?:we|i) never (?:sold|said|promised|offered|agreed|told|sent|charged|claimed)\b",
+    r"\bto be fair\b|\b(?:out of|beyond) our control\b",
 )
 
 # --- blaming the customer -----------------------------------------------------------------------
@@ -126,7 +138,7 @@ BLAME = (
     r"ordered|paid attention|listened|bothered|registered|updated|waited|kept)\b",
     r"\b(?:user|operator|customer) error\b|\bpebkac\b",
     r"\b(?:problem|issue|fault|error) (?:is )?(?:probably |clearly |obviously |likely )?on your (?:end|side)\b",
-    r"\byour (?:own )?(?:fault|mistake|error)\b",
+    r"(?<!not )(?<!n't )(?<!never )(?<!no )\byour (?:own )?(?:fault|mistake|error)\b",
     r"\b(?:an? )?you problem\b",
     r"\byou must have (?:\w+ ){0,2}(?:wrong|incorrectly|improperly|broken|dropped|misused)\b",
     r"\byou (?:installed|used|set up|stored|washed|charged|assembled|did|plugged) (?:it|them|this) (?:in )?(?:wrong|incorrectly|improperly)\b",
@@ -140,6 +152,13 @@ BLAME = (
     r"\bnext time,? (?:\w+ ){0,2}(?:try|read|check|order|call|make sure|remember|please)\b",
     r"\blike everyone else\b",
     r"\bare you sure (?:that )?you\b",
+    r"\bthat(?:'s| is) on you\b",
+    r"\byou (?:weren't|were not) (?:home|in|there|available|around)\b",
+    r"\bif you can(?:'t|not) (?:handle|afford|read|follow|wait)\b",
+    r"\b(?:it was|it's|it is|that was|that's) (?:all )?(?:in|on) (?:the|our) (?:terms|label|description|policy|website|listing|box|email|receipt|menu)\b",
+    r"\bget your facts straight\b",
+    r"\bclearly (?:states?|stated|says|said|marked|labell?ed|written|explained|mentioned|shown|displayed)\b",
+    r"\b(?:our|the) (?:policy|terms|rules?|sign|label) (?:is|are) (?:very |quite |perfectly |crystal |pretty )?clear\b",
     r"\byou (?:didn't|did not|failed to|forgot to|neglected to|never) (?:read|follow|check|register|call|update|pay attention|bother|listen)\b",
     r"\bnot rocket science\b|\bnot that (?:hard|difficult|complicated)\b",
     r"\bthe first (?:person|customer|one) (?:ever )?to\b",
@@ -177,8 +196,11 @@ SARCASM = (
     r"\bwho knew\b",
     r"\bshocking,? i know\b",
     r"\bthanks for nothing\b",
+    r"\bthanks for the (?:essay|novel|lecture|rant|life story|speech|sermon)\b",
+    r"\byou (?:really |sure )?(?:showed|told) us\b",
+    r"\benjoy (?:shopping|eating|flying|banking|driving|staying|your \w+) (?:elsewhere|somewhere else)\b",
     r"(?:^|\s)/s\b",
-    r"[\U0001F644\U0001F643\U0001F612\U0001F921\U0001F485\U0001F60F]",
+    r"[\U0001F644\U0001F643\U0001F612\U0001F921\U0001F485\U0001F60F\U0001F602\U0001F923]",
     r",\s*(?:genius|einstein|sherlock|smart guy|smartypants)\b",
 )
 
@@ -187,7 +209,7 @@ INSULT = (
     r"\b(?:idiot(?:s|ic)?|stupid(?:ity)?|dumb|moron(?:s|ic)?|imbecile|cretin|clueless|pathetic|loser|clown|"
     r"muppet|numpty|buffoon|dimwit|halfwit|nitwit|dunce|ignorant|karen|trolls?|trolling|crybaby|cry-baby|"
     r"whiner|snowflake|drama queen|hysterical|lunatic|nutjob|nutcase|psycho|liars?|scammer|freeloader|"
-    r"cheapskate|brat|jerk|retard(?:ed)?)\b",
+    r"cheapskate|brat|(?<!knee-)(?<!knee )jerk|retarded)\b",
     r"\bentitled\b(?! to)",
     r"\bwhin(?:e|ing)\b(?! (?:noise|sound))",
     r"\b(?:you people|get a life|grow up|shut up|go away|calm down|chill out|get over it|nobody cares|no one cares|"
@@ -196,6 +218,10 @@ INSULT = (
     r"\b(?:don't|do not|doesn't|does not) give a\b",
     r"\b(?:we|i) (?:don't|do not) care\b",
     r"\bnot rocket science\b",
+    r"\b(?:perhaps|maybe) (?:our \w+|we|this \w+) (?:isn't|aren't|is not|are not) (?:\w+ )?for you\b",
+    r"^\W*whatever\b",
+    r"\bheard it all before\b",
+    r"\blies about us\b|\bspreading lies\b",
     r"\bare you (?:stupid|blind|dumb|illiterate|high|drunk)\b",
     r"\bsome people (?:will |just |always )?(?:complain|whine|moan)\b",
     r",\s*(?:sweetie|sweetheart|honey|hun|hon|darling|buddy|pal|champ|genius|einstein|sherlock|smart guy|"
@@ -286,9 +312,9 @@ SOLUTION = (
     r"corrected|applied|updated|cancell?ed|waived|booked|reimbursed)\b",
     r"\b(?:refunded|refunding|reimbursed|rebooked|reshipp\w+|resen[dt]\w*)\b",
     # things we will or can do
-    r"\b(?:we|i)(?:'ll| will| can| could|'d like to| would like to| are going to|'re going to| are| am|'m|'d be glad to|"
+    r"\b(?:we|i)(?:'ll| will| can| could|'d like to| would like to| are going to|'re going to| are|'re| am|'m|'d be glad to|"
     r"'d be happy to| would be happy to) (?:\w+ ){0,2}(?:ship|send(?:ing)?|replac\w+|refund\w*|fix|repair|credit|"
-    r"rebook|swap|honou?r|waive|cover|reimburse|exchange|upgrade|reship|resend|offer you|arrange|"
+    r"rebook|swap|honou?r|waive|cover|reimburse|exchange|upgrade|reship|resend|offer you|arrange|extend|courier|deliver|"
     r"get (?:a|the right|you a|a new|your (?:new|replacement))|put you first)\b"
     r"(?! (?:you )?(?:a |an )?(?:dm|pm|direct message|private message|message|email|e-mail)\b)",
     r"\b(?:issue|process|offer|give|send|get) (?:you )?(?:a |the |your )?(?:full |partial )?refund\b",
@@ -296,6 +322,11 @@ SOLUTION = (
     r"\brefund (?:you|the|your|this|it)\b",
     r"\b(?:a |your )?(?:full |partial )?refund or (?:a )?replacement\b|\breplacement or (?:a )?refund\b",
     r"\bwaiv(?:e|ed|ing)\b",
+    r"\b(?:like|prefer|want) (?:a |us to |me to )?(?:\w+ ){0,2}(?:refund|replacement|exchange|credit|fresh \w+|new \w+)\b",
+    r"\b(?:knocked|taken|take|took) (?:\w+ ){0,3}off (?:your|the) (?:bill|order|price|invoice|fare)\b",
+    r"\b(?:will|'ll) (?:\w+ )?(?:courier|deliver|reship|resend|refund|replace|repair|reinstate|reactivate|unlock|extend|rebook)\b",
+    r"\b(?:new one|replacement|new \w+|fresh \w+|refund) (?:is|are) (?:already )?(?:on (?:its|their) way|in the post|being sent)\b",
+    r"\b(?:is|are|'s) (?:now )?working again\b|\bback (?:up and running|online)\b",
     r"\bfree of charge\b|\bon the house\b",
     r"\b(?:order|parcel|package|item|replacement)\w* (?:has |is )?(?:shipped|on (?:its|the) way|out for delivery)\b",
     r"\btracking (?:link|number|details)\b",
@@ -339,7 +370,7 @@ PRIVATE_MOVE = (
     r"\b[\w.+-]+@[\w-]+\.[a-z][\w.]*\b",
     r"\b(?:1-)?(?:800|888|877|866|855|0800|0808|0300|0345)[\s-]?\d{3}[\s-]?\d{3,4}\b",
     r"\bgive (?:us|me) a (?:call|ring|shout)\b",
-    r"\b(?:will|'ll|can|to) (?:call|phone|ring|email|e-mail|text) you\b",
+    r"\b(?:we|i|a specialist|someone|a manager|our team|an agent)(?:'ll| will| can| could) (?:call|phone|ring|email|e-mail) you\b",
     r"\blive chat\b|\bchat with us\b",
 )
 # Signs that the private move leads somewhere ("... so we can sort it out").
@@ -357,26 +388,30 @@ PROMISE = (
     r"in contact|reaching out|calling)\b",
     r"\b(?:you'll|you will) (?:receive|get|hear|see|have)\b",
     r"\bshould (?:arrive|reach|show|land|appear|be (?:in|with|there|repaired|back|fixed|delivered|sorted))\b",
-    r"\b(?:by|before) (?:tomorrow|tonight|today|monday|tuesday|wednesday|thursday|friday|saturday|sunday|noon|"
+    r"(?<!caused )\b(?:by|before) (?:tomorrow|tonight|today(?!'s)|monday|tuesday|wednesday|thursday|friday|saturday|sunday|noon|"
     r"midday|the end of (?:the )?(?:day|week)|eod|close of business|this (?:afternoon|evening)|"
     r"\d{1,2}(?::\d\d)? ?(?:am|pm))\b",
-    r"\bwithin (?:the hour|(?:the next )?(?:\d+|an?|one|two|three)(?:-\d+)? (?:minutes?|hours?|days?|working days|business days))\b",
+    r"\bwithin (?:the hour|(?:the next )?(?:\d+|an?|one|two|three)(?:-\d+)? (?:minutes?|hours?|days?|working days|business days))\b(?! (?:of|from) (?:purchase|delivery|receipt|the date))",
     r"\b(?:is|are) (?:scheduled|booked|due) (?:for|to)\b",
     r"\b(?:starting|from) (?:tomorrow|today|monday|next week)\b",
     r"\b(?:is|are) (?:going live|rolling out|launching|adding|coming)\b[^.!?]{0,30}\b(?:today|tonight|tomorrow|"
     r"next \w+|this \w+|soon|shortly)\b",
     r"\b(?:we|i)(?:'re| are|'m| am) \w+ing\b[^.!?]{0,40}\b(?:today|tonight|tomorrow|this week|next week|"
     r"this afternoon|this evening|right away)\b",
-    r"\b(?:get|send|ship|have) (?:\w+ ){0,4}(?:today|tonight|tomorrow|right away|this week|asap)\b",
+    r"\b(?:get|send|ship|have|sort|fix|resolve) (?:\w+ ){0,4}(?:today|tonight|tomorrow|right away|this week|asap)\b",
     r"\blet me (?:check|look|find out|see what|get|sort|fix|chase)\b",
     r"\b(?:we|i)(?:'d| would) be (?:glad|happy|delighted) to\b",
     r"\ba member of (?:our|the) team will\b",
+    r"\b(?:team|manager|engineer|technician|driver|someone|specialist|colleague|agent|courier|they)(?:'ll| will)\b(?! not| never)",
+    r"\bexpects? (?:it|them|this|that|your \w+) to be\b",
+    r"\b(?:in|for|with) the next (?:release|update|version|build)\b",
+    r"\b(?:re)?booked (?:it |you |this )?(?:in )?for (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|next)\b",
 )
 
 # --- saying no ----------------------------------------------------------------------------------
 REFUSAL = (
-    r"\b(?:we|i)(?: really| absolutely| simply)? (?:can't|cannot|can not|won't be able to|will not be able to|"
-    r"are unable to|am unable to|'re unable to|'m unable to|are not able to|won't|will not)\b"
+    r"\b(?:we|i)(?: really| absolutely| simply)?(?: can't| cannot| can not| won't be able to| will not be able to|"
+    r" are unable to| am unable to|'re unable to|'m unable to| are not able to|'re not able to| won't| will not)\b"
     r"(?! (?:wait|hesitate|stop|forget|thank|rest))",
     r"\b(?:we|i) (?:do not|don't) (?:offer|do|provide|accept|allow|refund|price match|give|comment|issue|ship|"
     r"deliver|cover|make exceptions)\b",
@@ -385,6 +420,9 @@ REFUSAL = (
     r"\b(?:doesn't|does not) cover\b",
     r"\b(?:the )?decision is final\b|\bfee stands\b",
     r"\brefunds are only\b",
+    r"\b(?:all )?(?:sales|decisions?) (?:are|is) final\b",
+    r"\bnothing (?:more |else )?(?:we|i) can do\b",
+    r"\b(?:refunds?|returns?|exchanges?) (?:still )?(?:aren't|are not|isn't|is not|won't be) (?:happening|possible|available|an option)\b",
     r"\bwindow (?:has )?closed\b",
     r"\bunfortunately,? (?:we|i) (?:can't|cannot|are unable|am unable|won't)\b",
 )
@@ -411,7 +449,9 @@ FORM_LETTER = (
     r"\b(?:has|have) been (?:escalated|noted|logged|passed on|forwarded|passed to)\b",
     r"\bwe(?:'ll| will) look into (?:it|this|that)\b",
     r"\bpass(?:ed)? (?:your|this|these|it) (?:\w+ )?(?:on|along)\b",
-    r"\bfor (?:further|more) (?:assistance|information|details)\b",
+    r"\bfor (?:further|more) (?:assistance|information|details|help)\b",
+    r"\b(?:is|are) our (?:top |number one |highest |first )?priority\b",
+    r"\bvia (?:our|the) website\b",
     r"\bat your earliest convenience\b",
     r"\ba member of (?:our|the) team will\b",
     r"\bnothing further to add\b",

@@ -409,7 +409,8 @@ class _Checker:
                     self.error(
                         (*where, key),
                         "unknown-key",
-                        f"unknown key '{key}' in {name}{did_you_mean(key, spec.fields)}",
+                        f"unknown key '{key}' {'in ' + name if where else 'at the top level'}"
+                        f"{did_you_mean(key, spec.fields)}",
                         key=True,
                     )
             for key, sub in spec.fields.items():

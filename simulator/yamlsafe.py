@@ -215,12 +215,17 @@ def decode(raw: bytes) -> str:
 
 def load_text(text: str) -> Loaded:
     """Parse one YAML document into plain data and marks, refusing what is unsafe."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        return _reader_error(text, exc)
     try:
         try:
             node = loader.get_single_node()
         except YamlError:
             raise
+        except yaml.reader.ReaderError as exc:
+            return _reader_error(text, exc)
         except yaml.MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -243,6 +248,14 @@ def load_text(text: str) -> Loaded:
         return Loaded(data, marks)
     finally:
         loader.dispose()
+
+
+def _reader_error(text: str, exc) -> Loaded:
+    """Characters YAML does not allow (control characters): raise with their position."""
+    position = getattr(exc, "position", 0) or 0
+    line = text.count("\n", 0, position) + 1
+    col = position - (text.rfind("\n", 0, position) + 1) + 1
+    raise YamlError(line, col, "yaml-character", f"character U+{exc.character:04X} is not allowed in YAML") from None
 
 
 def load_bytes(raw: bytes) -> Loaded:

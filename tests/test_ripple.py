@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from simulator.audience import build_audience
-from simulator.rng import stream
 from simulator.ripple import (
     MAX_DELAY,
     Item,
@@ -16,6 +15,7 @@ from simulator.ripple import (
     seismic_delays,
     spread,
 )
+from simulator.rng import stream
 from simulator.specs import AudienceSpec, RippleParams, SpilloverSpec
 
 

@@ -14,6 +14,7 @@ import pytest
 from scipy.stats import ks_2samp
 
 from simulator.audience import build_audience, csr_from_edges, edges_of
+from simulator.forecast import forecast_cascades
 from simulator.ripple import (
     Item,
     Ripple,
@@ -95,17 +96,23 @@ def test_negativity_is_monotone_and_non_linear(twitterish):
 
 
 def test_hubs_matter(twitterish):
+    """Seeding at the brand or an influencer reaches far more people than an ordinary node."""
     params = RippleParams(base_probability=_p_for_r(twitterish, 0.8))
-    prob = receiver_probability(twitterish, params)
-    ip, ix = twitterish.indptr, twitterish.indices
     public = twitterish.members("public")
-    ordinary = public[np.random.default_rng(1).integers(public.size, size=2000)]
-    influencer = int(twitterish.members("influencers")[0])
-    mean_ordinary = _sizes(ip, ix, prob, ordinary, 4).mean()
-    mean_brand = _sizes(ip, ix, prob, np.full(2000, twitterish.brand_node), 4).mean()
-    mean_inf = _sizes(ip, ix, prob, np.full(2000, influencer), 4).mean()
-    assert mean_brand > 3 * mean_ordinary
-    assert mean_inf > 3 * mean_ordinary
+    ordinary = public[np.random.default_rng(1).integers(public.size, size=40)]
+    infl = twitterish.members("influencers")
+    influencer = int(infl[np.argmax(twitterish.degree[infl])])
+
+    def mean_reach(node, rollouts):
+        item = Item(f"post@{node}", "post", "audience", 0.0, 0.5, (int(node),), 0.0)
+        f = forecast_cascades(twitterish, params, item, rollouts, seed=4)
+        return f.reach.mean, f.cascade_size.mean
+
+    plain = np.mean([mean_reach(v, 25) for v in ordinary], axis=0)
+    brand = mean_reach(twitterish.brand_node, 1000)
+    inf = mean_reach(influencer, 1000)
+    assert brand[0] > 3 * plain[0] and inf[0] > 10 * plain[0]  # reach (exposures)
+    assert brand[1] - 1 > 3 * (plain[1] - 1) and inf[1] - 1 > 3 * (plain[1] - 1)  # reshares
 
 
 def _negative_reach(aud, seed, reply):

@@ -1,0 +1,1 @@
+"""The Textual shell over the simulation core: the only package that imports textual."""

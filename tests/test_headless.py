@@ -1,0 +1,20 @@
+"""A whole session, headless, from Python in five lines (the brief's promise)."""
+
+
+def test_five_lines():
+    from simulator.headless import play
+
+    card = play("stock-check", seed=7, actions=[{"choose": "model"}, {"choose": "fix_public"}])
+    assert card.overall >= 70 and card.outcome in ("satisfied", "raving_fan")
+
+
+def test_session_api_in_five_lines(starter):
+    from simulator.actions import Reply, Wait
+    from simulator.scoring import score
+    from simulator.session import Session
+
+    session = Session(starter, seed=3)
+    session.act(Reply("Sorry about the wasted trip, Dan. What were you looking for?"))
+    session.act(Wait(30))
+    session.finish()
+    assert score(session).dimensions["conduct"] > 80
