@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -110,6 +109,9 @@ _MULTI_Q = re.compile(r"\?{2,}")
 _TOKEN = re.compile(r"[^\s,;:\"'()\[\]{}<>/\\]+")
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
+# Control and invisible formatting characters (zero-width spaces, bidi overrides, BOM); each is
+# replaced by one space so that offsets still point into the original reply.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
 _CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
 
 
@@ -213,12 +215,7 @@ class Analysis:
 
 def _normalise(text: str) -> str:
     """Same length as `text` (offsets stay valid): straight quotes, control characters blanked."""
-    out = text.translate(_CURLY)
-    if any(unicodedata.category(c) in ("Cc", "Cf") and c not in "\n\t" for c in out):
-        out = "".join(
-            " " if unicodedata.category(c) in ("Cc", "Cf") and c not in "\n\t" else c for c in out
-        )
-    return out
+    return _CONTROL.sub(" ", text.translate(_CURLY))
 
 
 def _lower(work: str) -> str:

@@ -13,6 +13,7 @@ import importlib
 import os
 import sys
 
+
 def _command_modules() -> list[str]:
     """Every module in simulator/commands registers its own subcommands (core first)."""
     import pkgutil

@@ -42,7 +42,7 @@ def parse_duration(value) -> float:
 
 def format_duration(minutes: float) -> str:
     """The compact form a trainee reads on the clock: '0m', '45m', '2h 05m', '1d 3h 00m'."""
-    total = int(round(minutes))
+    total = round(minutes)
     days, rest = divmod(total, 1440)
     hours, mins = divmod(rest, 60)
     if days:

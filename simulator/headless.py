@@ -95,4 +95,4 @@ def play(scenario, actions=(), seed: int = 0, *, turning_points: bool = True):
     return score(run(scenario, actions, seed), turning_points=turning_points)
 
 
-__all__ = ["Script", "load_script", "play", "run", "resolve", "Path"]
+__all__ = ["Path", "Script", "load_script", "play", "resolve", "run"]

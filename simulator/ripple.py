@@ -30,7 +30,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -48,6 +48,7 @@ __all__ = [
     "RippleState",
     "Spill",
     "Spread",
+    "base_probability_for",
     "branching_factor",
     "content_multiplier",
     "ic_reference",
@@ -177,6 +178,26 @@ def branching_factor(indptr: np.ndarray, prob: float | np.ndarray) -> float:
     if w.sum() == 0:
         return 0.0
     return float((w * (deg - 1)).sum() / w.sum() * w.sum() / deg.sum())
+
+
+def base_probability_for(
+    audience: Audience, target_r: float, params: RippleParams | None = None,
+    multiplier: float = 1.0,
+) -> float:
+    """The platform base probability giving mean-field R = `target_r` on this audience.
+
+    R depends on the graph's degree spread as much as on p (for the same p, a 100k-node
+    powerlaw graph with m = 5 is ~2.4x as infectious as the default 2,000-node, m = 3 one),
+    so scenario authors should pick R and let this find p.  Bisection; R is monotone in p.
+    """
+    params = params or RippleParams()
+    lo, hi = 0.0, 1.0 - 1e-9
+    for _ in range(50):
+        mid = (lo + hi) / 2
+        trial = replace(params, base_probability=mid)
+        r = branching_factor(audience.indptr, receiver_probability(audience, trial, multiplier))
+        lo, hi = (mid, hi) if r < target_r else (lo, mid)
+    return lo
 
 
 def seismic_delays(

@@ -8,6 +8,7 @@ fixes a file in one pass. Nothing downstream re-checks a `Scenario`.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -237,10 +238,9 @@ def load_scenario_bytes(raw: bytes, path: str = "<scenario>", base_dir: Path | N
         raise ScenarioError([as_diagnostic(path, exc)]) from None
     data, diagnostics = schema.check_document(path, loaded)
     if data is not None:
-        try:
+        # A part the structural check already reported may be missing; those errors stand.
+        with contextlib.suppress(TypeError, KeyError, AttributeError, ValueError):
             diagnostics += _cross_check(path, loaded, data)
-        except (TypeError, KeyError, AttributeError, ValueError):
-            pass  # a part the structural check already reported is missing; those errors stand
         diagnostics = sorted(set(diagnostics), key=lambda d: (d.line, d.col, d.code))
     if diagnostics:
         raise ScenarioError(diagnostics)
@@ -392,7 +392,7 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
             parse_actions(test.get("actions") or [], refs=refs)
         except ActionError as exc:
             err(("tests", i, "actions", *exc.where), "bad-action", str(exc))
-        for j, spill_id in enumerate(((test.get("expect") or {}).get("spillover") or [])):
+        for j, spill_id in enumerate((test.get("expect") or {}).get("spillover") or []):
             if spill_id not in spills:
                 err(("tests", i, "expect", "spillover", j), "missing-spillover", f"no spillover '{spill_id}'{did_you_mean(spill_id, spills)}")
     try:
@@ -423,8 +423,8 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
         reach=int(p["reach"]),
         opening=p["opening"],
         lines=tuple(
-            Line(l["text"], l["trigger"], l["mood"], _cond(l.get("when")), l["once"], l.get("id") or f"line{i + 1}")
-            for i, l in enumerate(p["lines"])
+            Line(ln["text"], ln["trigger"], ln["mood"], _cond(ln.get("when")), ln["once"], ln.get("id") or f"line{i + 1}")
+            for i, ln in enumerate(p["lines"])
         ),
         request=p["request"],
         unreasonable_request=p["unreasonable_request"],

@@ -423,9 +423,10 @@ class Session:
             self.response_gaps.append(self.t - self.unanswered[0])
             self.unanswered = []
         self._silence_from = self.t
-        if public and (features & {"apology", "empathy", "question", "solution"}) and not (features & {"argue", "blame", "sarcasm", "insult"}):
-            if self.acknowledged_at is None:
-                self.acknowledged_at = self.t
+        acknowledging = features & {"apology", "empathy", "question", "solution"}
+        hostile = features & {"argue", "blame", "sarcasm", "insult"}
+        if public and acknowledging and not hostile and self.acknowledged_at is None:
+            self.acknowledged_at = self.t
         q = persona.quality(features)
         if public:
             valence = max(-1.0, min(1.0, q * 1.3))

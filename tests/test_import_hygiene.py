@@ -19,7 +19,7 @@ def test_core_module_does_not_import_textual(module):
     code = (
         "import sys, importlib; importlib.import_module('simulator.%s'); "
         "bad = sorted(m for m in sys.modules if m == 'textual' or m.startswith('textual.')); "
-        "print(','.join(bad)); sys.exit(1 if bad else 0)" % module
+        "print(','.join(bad)); sys.exit(1 if bad else 0)".replace("%s", module)
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"simulator.{module} pulls in textual: {result.stdout} {result.stderr}"

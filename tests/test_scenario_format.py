@@ -5,13 +5,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from helpers import BUNDLED, STARTER
 
 from simulator.diagnostics import ScenarioError
 from simulator.scenario import load_scenario, load_scenario_bytes
 from simulator.schema import to_json_schema
 from simulator.yamlsafe import load_path
-
-from helpers import BUNDLED, STARTER
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)

@@ -77,7 +77,7 @@ def test_different_seeds_differ(starter):
 
 
 def test_transcript_has_header_and_one_line_per_step(starter, tmp_path):
-    data, session = _transcript_bytes(starter, 3, [{"act": GOOD[0]}, {"advance": 10}], tmp_path / "t.jsonl")
+    data, _ = _transcript_bytes(starter, 3, [{"act": GOOD[0]}, {"advance": 10}], tmp_path / "t.jsonl")
     lines = [json.loads(x) for x in data.decode().splitlines()]
     assert lines[0]["type"] == "header" and lines[0]["scenario"] == "stock-check" and lines[0]["seed"] == 3
     assert lines[0]["sha256"] == starter.sha256

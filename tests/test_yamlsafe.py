@@ -1,5 +1,7 @@
 """The loader refuses what makes YAML dangerous, and says where."""
 
+import contextlib
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -84,7 +86,5 @@ def test_any_bytes_either_load_or_raise_yamlerror(raw):
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.sampled_from(list("ab:-[]{}&*!?|>'\"#,\n 1%@`")), max_size=200))
 def test_yamlish_text_never_crashes(text):
-    try:
+    with contextlib.suppress(YamlError):
         load_text(text)
-    except YamlError:
-        pass

@@ -142,8 +142,8 @@ def cmd_play(args) -> int:
 
 
 def cmd_list(args) -> int:
-    from ..scenario import bundled_dir, load_scenario
     from ..diagnostics import ScenarioError
+    from ..scenario import bundled_dir, load_scenario
 
     folders = [bundled_dir(), *[Path(p) for p in args.paths]]
     cwd_scenarios = Path.cwd() / "scenarios"
@@ -263,7 +263,7 @@ def render_scorecard(card, scenario) -> str:
         "",
     ]
     for name, value in card.dimensions.items():
-        bar = "█" * int(round(value / 10)) + "·" * (10 - int(round(value / 10)))
+        bar = "█" * round(value / 10) + "·" * (10 - round(value / 10))
         lines.append(f"  {name:<11} {bar} {value:5.1f}")
     m, b = card.metrics, card.baseline
     lines += [
