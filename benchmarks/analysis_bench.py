@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulator.analysis import ReplyContext, analyze  # noqa: E402
+from simulator.analysis import ReplyContext, analyze
 
 TYPICAL = (
     "well it's not really representative of the store's stock. Did you call???",
@@ -49,7 +49,9 @@ def main() -> None:
     long = bench((long_reply,), 10)
     huge = bench(("x" * 1_000_000 + " sorry",), 3)
     print(f"start-up (first call):        {startup:8.1f} ms")
-    print(f"typical reply   median/p95:   {statistics.median(typical):8.3f} / {sorted(typical)[int(len(typical) * 0.95) - 1]:.3f} ms/reply")
+    print(
+        f"typical reply   median/p95:   {statistics.median(typical):8.3f} / {sorted(typical)[int(len(typical) * 0.95) - 1]:.3f} ms/reply"
+    )
     print(f"{len(long_reply):,}-char reply median:   {statistics.median(long):8.3f} ms/reply")
     print(f"1,000,000-char reply median:  {statistics.median(huge):8.3f} ms/reply")
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -111,8 +112,12 @@ _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
 # Control and invisible formatting characters (zero-width spaces, bidi overrides, BOM); each is
 # replaced by one space so that offsets still point into the original reply.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]")
-_CURLY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'})
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
+)
+_CURLY = str.maketrans(
+    {"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'}
+)
 
 
 # --- values -------------------------------------------------------------------------------------
@@ -184,7 +189,9 @@ class Analysis:
     rules: Mapping[int, str] = field(default_factory=FrozenMap)
 
     def to_json(self) -> dict[str, Any]:
-        feats: dict[str, Any] = {name: bool(self.features.get(name, False)) for name in ALL_FEATURES}
+        feats: dict[str, Any] = {
+            name: bool(self.features.get(name, False)) for name in ALL_FEATURES
+        }
         feats["length"] = self.words
         feats["sentiment"] = self.sentiment
         return {
@@ -192,7 +199,8 @@ class Analysis:
             "sentiment": self.sentiment,
             "rules": {str(n): self.rules[n] for n in sorted(self.rules)},
             "spans": [
-                {"feature": s.feature, "start": s.start, "end": s.end, "text": s.text} for s in self.spans
+                {"feature": s.feature, "start": s.start, "end": s.end, "text": s.text}
+                for s in self.spans
             ],
         }
 
@@ -246,9 +254,9 @@ def _sentences(work: str) -> list[tuple[int, int]]:
 
 
 def _sentence_of(sentences: list[tuple[int, int]], pos: int) -> tuple[int, int]:
-    for s, e in sentences:
-        if s <= pos < e:
-            return s, e
+    i = bisect_right(sentences, pos, key=lambda se: se[0]) - 1
+    if i >= 0 and sentences[i][0] <= pos < sentences[i][1]:
+        return sentences[i]
     return pos, pos
 
 
@@ -275,12 +283,15 @@ def _in_sentence(sent: tuple[int, int], spans: Iterable[tuple[int, int]]) -> boo
 # --- detectors -----------------------------------------------------------------------------------
 
 
+_MASKED_MAX = max(len(root) for root in lx.MASKED_ROOTS) + 4  # "f*****g!!" at most
+
+
 def _masked_profanity(work: str) -> list[tuple[int, int]]:
     """Find "f***", "sh!t", "a$$": tokens with mask characters that unmask to a listed root."""
     found = []
     for m in _TOKEN.finditer(work):
         tok = m.group()
-        if not any(c in lx.MASK_WILD or c in "@$!" for c in tok):
+        if len(tok) > _MASKED_MAX or not any(c in lx.MASK_WILD or c in "@$!" for c in tok):
             continue
         if tok.startswith("*") and tok.endswith("*"):
             continue  # *emphasis*
@@ -389,7 +400,9 @@ def _personalised(work: str, context: ReplyContext | None) -> list[tuple[int, in
     name = (context.customer_name or "").strip().lstrip("@")
     for part in {name, *name.replace("_", " ").split()}:
         if len(part) >= 2:
-            spans.extend(_finds(re.compile(rf"(?<!\w)@?{re.escape(part)}(?!\w)", re.IGNORECASE), work))
+            spans.extend(
+                _finds(re.compile(rf"(?<!\w)@?{re.escape(part)}(?!\w)", re.IGNORECASE), work)
+            )
     post = _normalise((context.customer_post or "")[:MAX_CHARS])
     details = {
         w.lower()
@@ -473,7 +486,12 @@ def _fallback_sentiment(text: str) -> float:
     return score / math.sqrt(score * score + 15) if score else 0.0
 
 
-_SENTIMENT_CHUNK = 500
+_SENTIMENT_BUDGET = 500  # cost units per VADER call; a character costs 1, an emoji 10
+
+
+def _cost(text: str) -> int:
+    # VADER replaces each emoji with its English description (several words) before scoring.
+    return len(text) + 9 * sum(1 for c in text if ord(c) > 0x2000)
 
 
 def _score(text: str) -> float:
@@ -486,30 +504,42 @@ def _score(text: str) -> float:
     return _fallback_sentiment(text)
 
 
+def _sentiment_chunks(text: str) -> list[str]:
+    chunks: list[str] = []
+    current, current_cost = "", 0
+    for s, e in _sentences(text):
+        piece = text[s:e]
+        while _cost(piece) > _SENTIMENT_BUDGET:  # one enormous "sentence": cut it by cost
+            cut, spent = 0, 0
+            while cut < len(piece) and spent < _SENTIMENT_BUDGET:
+                spent += 10 if ord(piece[cut]) > 0x2000 else 1
+                cut += 1
+            chunks.append(piece[:cut])
+            piece = piece[cut:]
+        cost = _cost(piece)
+        if current and current_cost + cost > _SENTIMENT_BUDGET:
+            chunks.append(current)
+            current, current_cost = "", 0
+        current = f"{current} {piece}" if current else piece
+        current_cost += cost
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 def _raw_sentiment(text: str) -> float:
     """VADER compound; long replies are scored in sentence chunks and length-weighted.
 
-    VADER's negation check is quadratic in the number of words (30 ms for 5,000 characters), so
-    anything past one chunk is split at sentence ends; a tweet-sized reply is scored whole.
+    VADER's negation check is quadratic in the number of words (30 ms for 5,000 characters, far
+    more for a wall of emoji), so anything past two chunks' worth is split at sentence ends; a
+    tweet-sized reply is scored whole, exactly as VADER would.
     """
     if not text.strip():
         return 0.0
-    if len(text) <= 2 * _SENTIMENT_CHUNK:
+    if _cost(text) <= 2 * _SENTIMENT_BUDGET:
         value = _score(text)
     else:
-        chunks: list[str] = []
-        current = ""
-        for s, e in _sentences(text):
-            piece = text[s:e]
-            while len(piece) > _SENTIMENT_CHUNK:  # one enormous "sentence"
-                chunks.append(piece[:_SENTIMENT_CHUNK])
-                piece = piece[_SENTIMENT_CHUNK:]
-            if current and len(current) + len(piece) > _SENTIMENT_CHUNK:
-                chunks.append(current)
-                current = ""
-            current = f"{current} {piece}" if current else piece
-        if current:
-            chunks.append(current)
+        chunks = [c for c in _sentiment_chunks(text) if c.strip()]
         weights = [max(1, _word_count(c)) for c in chunks]
         value = sum(_score(c) * w for c, w in zip(chunks, weights, strict=True)) / sum(weights)
     if math.isnan(value):
@@ -521,6 +551,8 @@ def _sentiment(text: str, features: Mapping[str, bool]) -> float:
     value = _raw_sentiment(text)
     if features.get("sarcasm") or features.get("insult"):
         value = -max(abs(value), 0.3)  # a jab dressed as praise must not read as friendly
+    elif features.get("argue") or features.get("blame"):
+        value = min(value, 0.0)  # the seed's "Did you call???" reply scores +0.39 with VADER
     return round(value, 4)
 
 
@@ -632,7 +664,7 @@ def analyze(text: str, context: ReplyContext | None = None) -> Analysis:
     for sp in _finds(_RX["apology"], low):
         if _overlaps(sp, non_apology):
             continue
-        if _RX["apology_negated"].search(low, max(0, sp[0] - 20), sp[0]):
+        if _RX["apology_negated"].search(low[max(0, sp[0] - 24) : sp[0]]):
             continue
         sent = _sentence_of(sentences, sp[0])
         but = _RX["apology_but"].search(low, sp[1], sent[1])
@@ -673,7 +705,9 @@ def analyze(text: str, context: ReplyContext | None = None) -> Analysis:
         found["solution"] or found["promise"] or found["question"] or _finds(_RX["next_step"], low)
     )
     found["private_brushoff"] = (
-        found["private_move"][:1] if found["private_move"] and not warm and not goes_somewhere else []
+        found["private_move"][:1]
+        if found["private_move"] and not warm and not goes_somewhere
+        else []
     )
 
     features = {name: bool(found.get(name)) for name in ALL_FEATURES}
@@ -689,15 +723,20 @@ def analyze(text: str, context: ReplyContext | None = None) -> Analysis:
     )
 
 
+MAX_SPANS_PER_FEATURE = 20  # enough to quote; a wall of "lol" must not bloat the transcript
+
+
 def _make_spans(text: str, found: Mapping[str, list[tuple[int, int]]]) -> tuple[Span, ...]:
-    spans = set()
+    spans = []
     for name in ALL_FEATURES:
-        kept: list[tuple[int, int]] = []
+        reach, count = -1, 0
         for s, e in sorted(set(found.get(name, ()))):
-            if e <= s or any(s < ke and ks < e for ks, ke in kept):
-                continue  # one quote per stretch of text is enough for the debrief
-            kept.append((s, e))
-            spans.add(Span(name, s, e, text[s:e]))
+            if e <= s or s < reach:
+                continue  # overlaps a quote already taken: one per stretch of text is enough
+            spans.append(Span(name, s, e, text[s:e]))
+            reach, count = e, count + 1
+            if count == MAX_SPANS_PER_FEATURE:
+                break
     return tuple(sorted(spans, key=lambda sp: (sp.start, sp.end, sp.feature)))
 
 
@@ -711,7 +750,9 @@ def from_tags(text: str, tags: Iterable[str], context: ReplyContext | None = Non
     tags = {str(t).strip() for t in tags}
     unknown = sorted(tags - set(ALL_FEATURES))
     if unknown:
-        raise ValueError(f"unknown reply tag(s): {', '.join(unknown)}; known: {', '.join(ALL_FEATURES)}")
+        raise ValueError(
+            f"unknown reply tag(s): {', '.join(unknown)}; known: {', '.join(ALL_FEATURES)}"
+        )
     features = {name: name in tags for name in ALL_FEATURES}
     capped = text[:MAX_CHARS]
     return Analysis(
@@ -772,8 +813,20 @@ def evaluate(path: str | Any) -> dict[str, Any]:
             key = ("tp" if want else "fp") if got else ("fn" if want else "tn")
             c[key] += 1
             if got != bool(want):
-                misses.append({"id": row.get("id"), "feature": name, "expected": bool(want), "text": row["text"]})
-            if row.get("professional") and got and not want and name in ("insult", "blame", "profanity", "sarcasm"):
+                misses.append(
+                    {
+                        "id": row.get("id"),
+                        "feature": name,
+                        "expected": bool(want),
+                        "text": row["text"],
+                    }
+                )
+            if (
+                row.get("professional")
+                and got
+                and not want
+                and name in ("insult", "blame", "profanity", "sarcasm")
+            ):
                 pro_fp.append({"id": row.get("id"), "feature": name, "text": row["text"]})
     table = {}
     for name, c in counts.items():
@@ -799,11 +852,17 @@ def format_table(report: Mapping[str, Any]) -> str:
         f"{report['rows']} replies ({report['professional']} professional)",
         f"{'feature':<17}{'prec':>7}{'recall':>8}{'support':>9}{'tp':>5}{'fp':>5}{'fn':>5}",
     ]
-    order = [n for n in CORE_LABELS + ("non_apology", "personalised", "private_brushoff", "refusal") if n in report["features"]]
+    order = [
+        n
+        for n in (*CORE_LABELS, "non_apology", "personalised", "private_brushoff", "refusal")
+        if n in report["features"]
+    ]
     for name in order:
         r = report["features"][name]
         lines.append(
             f"{name:<17}{r['precision']:>7.2f}{r['recall']:>8.2f}{r['support']:>9}{r['tp']:>5}{r['fp']:>5}{r['fn']:>5}"
         )
-    lines.append(f"professional false positives (insult/blame/profanity/sarcasm): {len(report['professional_false_positives'])}")
+    lines.append(
+        f"professional false positives (insult/blame/profanity/sarcasm): {len(report['professional_false_positives'])}"
+    )
     return "\n".join(lines)

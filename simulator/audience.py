@@ -423,6 +423,24 @@ def build_audience(spec: AudienceSpec, seed: int, base_dir: Path | None = None) 
     if (group < 0).any():  # rounding or a starved group: give leftovers to the largest group
         group[group < 0] = int(np.argmax(counts))
 
+    # Follow edges: an account's posts land in its followers' feeds, not just its graph
+    # neighbourhood. A visible share of the customer's and the brand's follower groups is wired
+    # straight to the account, so a complaint is seen by the people who follow its author.
+    # An author's own graph file already says who follows whom, so it is left as written.
+    from_file = spec.model == "file" or bool(spec.file)
+    extra = []
+    for gi, account in ((ci, customer_node), (bi, brand_node)):
+        if gi is None or spec.visibility <= 0 or from_file:
+            continue
+        members = np.flatnonzero(group == gi)
+        members = members[members != account]
+        seen = members[rng.random(members.size) < spec.visibility]
+        extra.append(np.stack([np.full(seen.size, account, dtype=np.int64), seen.astype(np.int64)], axis=1))
+    if extra:
+        edges = np.concatenate([edges.astype(np.int64), *extra]).astype(np.int32)
+        indptr, indices = csr_from_edges(n, edges)
+        deg = np.diff(indptr)
+
     # per-node traits from the group's numbers plus seeded noise
     gs = spec.groups
     g_stance = np.array([g.stance for g in gs], dtype=np.float64)[group]
@@ -431,10 +449,11 @@ def build_audience(spec: AudienceSpec, seed: int, base_dir: Path | None = None) 
     g_reach = np.array([g.reach for g in gs], dtype=np.float64)[group]
     stance0 = np.clip(g_stance + rng.normal(0.0, 0.2, n), -1.0, 1.0)
     sigma = 0.25  # log-normal noise with mean 1, so group means are what the author wrote
-    activity = np.clip(g_act * rng.lognormal(-sigma**2 / 2, sigma, n), 0.0, 1.0)
-    susceptibility = g_sus * rng.lognormal(-sigma**2 / 2, sigma, n)
+    activity = np.clip(g_act * rng.lognormal(-(sigma**2) / 2, sigma, n), 0.0, 1.0)
+    susceptibility = g_sus * rng.lognormal(-(sigma**2) / 2, sigma, n)
     mean_deg = max(float(deg.mean()), 1e-9)
     reach = (g_reach * deg / mean_deg).astype(np.float32)
+    activity[brand_node] = 0.0  # the brand account never reshares other people's posts
     activity = activity.astype(np.float32)
     susceptibility = susceptibility.astype(np.float32)
     stance0 = stance0.astype(np.float32)

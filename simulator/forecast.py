@@ -128,7 +128,9 @@ def histogram(values: Sequence[float] | np.ndarray, bins: int = 20, log: bool = 
     else:
         edges = np.linspace(lo, hi, bins + 1)
     counts, edges = np.histogram(v, bins=edges)
-    return tuple((float(a), float(b), int(c)) for a, b, c in zip(edges[:-1], edges[1:], counts, strict=True))
+    return tuple(
+        (float(a), float(b), int(c)) for a, b, c in zip(edges[:-1], edges[1:], counts, strict=True)
+    )
 
 
 def _quantile_sorted(values: np.ndarray, cum: np.ndarray, total: int, q: float) -> np.ndarray:
@@ -301,10 +303,17 @@ def forecast_cascades(
         roll0 = np.repeat(np.arange(k, dtype=np.int64), seeds_arr.size)
         node0 = np.tile(seeds_arr, k)
         sp = spread(
-            audience.indptr, audience.indices, prob, roll0, node0, rng=rng,
+            audience.indptr,
+            audience.indices,
+            prob,
+            roll0,
+            node0,
+            rng=rng,
             max_generations=params.max_generations,
             seed_time=None if horizon is None else np.full(roll0.size, float(item.created)),
-            s0=params.s0, theta=params.theta, visited=buf,
+            s0=params.s0,
+            theta=params.theta,
+            visited=buf,
         )
         roll, node = sp.roll, sp.node
         if horizon is not None:
@@ -350,7 +359,9 @@ def forecast_cascades(
             raise ValueError(f"spillover {spec.id!r}: unknown metric {spec.metric!r}")
         hits = int((metric >= spec.threshold).sum())
         risks.append(
-            SpillRisk(spec.id, spec.metric, spec.threshold, hits / rollouts, _wilson(hits, rollouts))
+            SpillRisk(
+                spec.id, spec.metric, spec.threshold, hits / rollouts, _wilson(hits, rollouts)
+            )
         )
     return ForecastResult(
         item_id=item.id,

@@ -13,6 +13,12 @@ positives come from ("refund" in "we can't refund", "call" in "Did you call???",
 
 from __future__ import annotations
 
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as prose-like text, so coaches can add words without quoting each."""
+    return frozenset(text.split())
+
+
 # --- apologies --------------------------------------------------------------------------------
 APOLOGY = (
     r"\bsorry\b",
@@ -30,7 +36,8 @@ APOLOGY = (
     r"entschuldig\w*|tut (?:uns|mir) leid|ci scusiamo|scusa\w*|desculp\w*|sentimos muito)\b",
 )
 # "won't apologise" and friends are not apologies.
-APOLOGY_NEGATED = r"\b(?:won't|will not|don't|do not|not going to|refuse to|no need to|never) (?=apolog|say sorry)"
+# Matched against the few words just before the apology word.
+APOLOGY_NEGATED = r"\b(?:won't|will not|don't|do not|not going to|refuse to|no need to|never|nothing to)\s+(?:say\s+)?$"
 
 # Conditional or feelings-directed "apologies" that put the problem on the customer.
 NON_APOLOGY = (
@@ -252,17 +259,55 @@ PROFANITY_WHITELIST = (
 )
 # Roots a masked word ("f***", "sh!t", "a$$") may stand for; matched whole after unmasking.
 MASKED_ROOTS = (
-    "fuck", "fucking", "fuckin", "fucked", "fucker", "fucks", "shit", "shitty", "bullshit", "ass",
-    "asshole", "arse", "arsehole", "bitch", "bitches", "bastard", "damn", "dammit", "crap", "cunt",
-    "dick", "cock", "piss", "pissed", "prick", "twat", "wank", "wanker", "hell", "bollocks", "slut",
+    "fuck",
+    "fucking",
+    "fuckin",
+    "fucked",
+    "fucker",
+    "fucks",
+    "shit",
+    "shitty",
+    "bullshit",
+    "ass",
+    "asshole",
+    "arse",
+    "arsehole",
+    "bitch",
+    "bitches",
+    "bastard",
+    "damn",
+    "dammit",
+    "crap",
+    "cunt",
+    "dick",
+    "cock",
+    "piss",
+    "pissed",
+    "prick",
+    "twat",
+    "wank",
+    "wanker",
+    "hell",
+    "bollocks",
+    "slut",
     "whore",
 )
 # Characters people use to mask a letter, and the letter they usually stand for.
-MASK_LEET = {"@": "a", "$": "s", "!": "i", "1": "i", "0": "o", "3": "e", "4": "a", "5": "s", "7": "t"}
+MASK_LEET = {
+    "@": "a",
+    "$": "s",
+    "!": "i",
+    "1": "i",
+    "0": "o",
+    "3": "e",
+    "4": "a",
+    "5": "s",
+    "7": "t",
+}
 MASK_WILD = frozenset("*#%_")
 
 # --- shouting -----------------------------------------------------------------------------------
-ACRONYMS = frozenset(
+ACRONYMS = _words(
     """
     FAQ FAQS DM DMS PM AM ID IDS PIN URL USB GPS SMS API OK ETA ASAP FYI TV PC HR IT CEO CFO UK US USA
     EU UN NHS ATM QR PDF VIP SKU RMA TBD TBC AKA DIY BBQ HQ NYC LA SF UPS DHL USPS FEDEX TNT EMS VAT GST
@@ -272,10 +317,10 @@ ACRONYMS = frozenset(
     NHL BBC CNN ABC NBC CBS ESPN HBO MTV RBS TSB EE BT UA BA AA EA XL XXL XS SUV RV ATV SSN DOB ZIP POS
     ID'S ER ICU GP MOT ABS CPU GPU RAM SSD HDD HDMI NHS111 PDT EDT CST CDT MST MDT AWS SQL CSV XML JSON
     FAQ'S UAE IBAN BIC PAYE EMI APR
-    """.split()
+    """
 )
 # Short words that are only ever capitalised when someone is raising their voice.
-SHOUT_SHORT = frozenset(
+SHOUT_SHORT = _words(
     """
     THE AND YOU YOUR ARE NOT NO YES STOP READ THIS THAT WHAT WHY HOW WHO DID DO DOES WE OUR IS WAS
     WERE HAS HAVE HAD WILL CAN JUST NOW ALL EVER EVEN ONLY VERY REAL SO TOO MY ME HE SHE THEY THEM HIM
@@ -284,7 +329,7 @@ SHOUT_SHORT = frozenset(
     THAN WHEN ELSE WELL GOOD BAD BEST FIX HELP DONE MAKE MADE SURE TRUE WAIT LATE LOST LOVE HATE CARE
     FAIR FREE PAID PAY TIME DAYS WEEK OPEN SHUT ALSO STILL YET MUST WAY SIR GUYS DUDE LIKE KNOW GIVE
     NEXT LAST EVERY NEW OLD BIG HUGE SAME RULE BOX SIGN DEAR OH AGAIN WHERE NICE GREAT WOW HEY HI
-    """.split()
+    """
 )
 
 # --- questions --------------------------------------------------------------------------------
@@ -457,7 +502,7 @@ FORM_LETTER = (
     r"\bnothing further to add\b",
 )
 # Vocabulary of boilerplate; words outside it count as "specific detail" for form_letter.
-GENERIC_WORDS = frozenset(
+GENERIC_WORDS = _words(
     """
     thank thanks reaching reach contact contacting customer customers service services team teams please
     sorry apologize apologise apologies apology inconvenience value valued important experience strive
@@ -471,15 +516,16 @@ GENERIC_WORDS = frozenset(
     regarding concerning enquiry inquiry understanding bringing attention committed valuable opinion
     input business custom satisfaction call calls phone email dm dms inbox hello dear there theirs ours
     page site visit faq terms policy again future hope hoping trust assure assured sincerely regret
-    """.split()
+    """
 )
 
 # --- personalisation ----------------------------------------------------------------------------
-GREETING_NAME = r"^\W*(?:hi|hey|hello|dear|thanks|thank you|sorry|hiya|morning|evening)[,!]?\s+([A-Z][a-z]{1,20})\b"
-NOT_NAMES = frozenset(
-    "there team all everyone folks friend friends guys again so for sir madam both you again".split()
+# The greeting is case-insensitive, the name must be capitalised ("Hi Grace", not "hi there").
+GREETING_NAME = r"^\W*(?i:hi|hey|hello|dear|thanks|thank you|sorry|hiya|morning|evening)[,!]?\s+([A-Z][a-z]{1,20})\b"
+NOT_NAMES = _words(
+    "there team all everyone folks friend friends guys again so for sir madam both you"
 )
-STOPWORDS = frozenset(
+STOPWORDS = _words(
     """
     a an the and or but if then than so to of in on at by for from with about as into over after before
     is are was were be been being am do does did doing have has had having i me my we us our you your he
@@ -487,19 +533,59 @@ STOPWORDS = frozenset(
     each few more most other some such no nor not only own same too very can will just don't should now
     really still even also get got getting make made one two it's i'm you're we're can't won't didn't
     doesn't isn't aren't wasn't please thanks thank sorry hi hey hello
-    """.split()
+    """
 )
 
 # --- fallback sentiment ----------------------------------------------------------------------------
 # Used only when vaderSentiment cannot be imported; valences on VADER's -4..4 scale.
 FALLBACK_SENTIMENT = {
-    "good": 1.9, "great": 3.1, "thanks": 1.9, "thank": 1.5, "love": 3.2, "happy": 2.7, "glad": 2.0,
-    "appreciate": 2.0, "excellent": 2.7, "perfect": 2.7, "welcome": 2.0, "help": 1.7, "helpful": 1.9,
-    "resolved": 1.6, "fixed": 1.2, "refund": 0.6, "sorry": -0.3, "apologize": 0.4, "apologise": 0.4,
-    "bad": -2.5, "terrible": -2.1, "awful": -2.0, "hate": -2.7, "angry": -2.3, "annoying": -1.9,
-    "frustrating": -1.9, "wrong": -2.1, "problem": -1.7, "issue": -0.6, "broken": -1.8, "late": -0.9,
-    "delay": -1.3, "damaged": -1.8, "stupid": -2.4, "idiot": -2.3, "ridiculous": -1.9, "pathetic": -2.6,
-    "fail": -2.5, "failed": -2.3, "never": -0.8, "useless": -1.8, "worst": -3.1, "damn": -1.7,
-    "unfortunately": -1.5, "disappointed": -1.9, "disappointing": -2.2, "upset": -1.6, "rude": -2.0,
+    "good": 1.9,
+    "great": 3.1,
+    "thanks": 1.9,
+    "thank": 1.5,
+    "love": 3.2,
+    "happy": 2.7,
+    "glad": 2.0,
+    "appreciate": 2.0,
+    "excellent": 2.7,
+    "perfect": 2.7,
+    "welcome": 2.0,
+    "help": 1.7,
+    "helpful": 1.9,
+    "resolved": 1.6,
+    "fixed": 1.2,
+    "refund": 0.6,
+    "sorry": -0.3,
+    "apologize": 0.4,
+    "apologise": 0.4,
+    "bad": -2.5,
+    "terrible": -2.1,
+    "awful": -2.0,
+    "hate": -2.7,
+    "angry": -2.3,
+    "annoying": -1.9,
+    "frustrating": -1.9,
+    "wrong": -2.1,
+    "problem": -1.7,
+    "issue": -0.6,
+    "broken": -1.8,
+    "late": -0.9,
+    "delay": -1.3,
+    "damaged": -1.8,
+    "stupid": -2.4,
+    "idiot": -2.3,
+    "ridiculous": -1.9,
+    "pathetic": -2.6,
+    "fail": -2.5,
+    "failed": -2.3,
+    "never": -0.8,
+    "useless": -1.8,
+    "worst": -3.1,
+    "damn": -1.7,
+    "unfortunately": -1.5,
+    "disappointed": -1.9,
+    "disappointing": -2.2,
+    "upset": -1.6,
+    "rude": -2.0,
 }
-FALLBACK_NEGATIONS = frozenset("not no never don't doesn't didn't isn't wasn't can't won't cannot".split())
+FALLBACK_NEGATIONS = _words("not no never don't doesn't didn't isn't wasn't can't won't cannot")

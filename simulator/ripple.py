@@ -181,7 +181,9 @@ def branching_factor(indptr: np.ndarray, prob: float | np.ndarray) -> float:
 
 
 def base_probability_for(
-    audience: Audience, target_r: float, params: RippleParams | None = None,
+    audience: Audience,
+    target_r: float,
+    params: RippleParams | None = None,
     multiplier: float = 1.0,
 ) -> float:
     """The platform base probability giving mean-field R = `target_r` on this audience.
@@ -201,7 +203,10 @@ def base_probability_for(
 
 
 def seismic_delays(
-    rng: np.random.Generator, size: int, s0: float = 5.0, theta: float = 0.23,
+    rng: np.random.Generator,
+    size: int,
+    s0: float = 5.0,
+    theta: float = 0.23,
     cap: float = MAX_DELAY,
 ) -> np.ndarray:
     """Reshare delays (minutes) from the SEISMIC memory kernel, by inverse CDF.

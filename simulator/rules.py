@@ -42,7 +42,9 @@ RULES: tuple[Rule, ...] = (
         "Treat every customer like royalty",
         "You will treat every customer like royalty, regardless of how she behaves.",
     ),
-    Rule(3, "Unreasonable customers are not the enemy", "Unreasonable customers are not the enemy."),
+    Rule(
+        3, "Unreasonable customers are not the enemy", "Unreasonable customers are not the enemy."
+    ),
     Rule(
         4,
         "Calm, generous demeanor",

@@ -439,6 +439,7 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
         m=a["m"],
         p=float(a["p"]),
         file=a.get("file"),
+        visibility=float(a["visibility"]),
         **(
             {
                 "groups": tuple(

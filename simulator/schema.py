@@ -312,6 +312,7 @@ SCENARIO = Obj(
                 "m": Int("Edges per new node (powerlaw_cluster, barabasi_albert) or neighbours (watts_strogatz).", default=3, minimum=1, maximum=50),
                 "p": Num("Triangle / rewiring probability.", default=0.1, **UNIT),
                 "file": Str("GraphML or edge-list file, relative to the scenario.", max_length=500),
+                "visibility": Num("Share of the customer's and the brand's follower groups that sees each of their posts.", default=0.4, **UNIT),
                 "groups": List("Who is in it.", GROUP),
             },
             default={},
@@ -518,7 +519,7 @@ def _default(spec: Field):
     if spec.kind == "object" and isinstance(default, dict):
         return {k: (default[k] if k in default else _default(f)) for k, f in spec.fields.items()}
     if spec.kind == "list" and isinstance(default, list) and spec.items and spec.items.kind == "object":
-        return [{k: (d[k] if k in d else _default(f)) for k, f in spec.items.fields.items()} for d in default]
+        return [{k: ((parse_duration(d[k]) if f.kind == "duration" else d[k]) if k in d else _default(f)) for k, f in spec.items.fields.items()} for d in default]
     if isinstance(default, list | dict):
         import copy
 

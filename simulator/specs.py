@@ -46,6 +46,7 @@ class AudienceSpec:
     m: int = 3
     p: float = 0.1
     file: str | None = None  # GraphML or edge list, relative to the scenario file
+    visibility: float = 0.4  # share of an account's follower group that sees each of its posts
     groups: tuple[GroupSpec, ...] = field(
         default_factory=lambda: (
             GroupSpec("customer_followers", "customer_followers", share=0.35),

@@ -22,9 +22,7 @@ from simulator.analysis import (
 from simulator.rules import QUESTIONS, RULES, Question, Rule
 
 SEED_BAD = "well it's not really representative of the store's stock. Did you call???"
-SEED_MODEL = (
-    "We apologize; it's not a perfect system, but we're working on it! What item were you looking for?"
-)
+SEED_MODEL = "We apologize; it's not a perfect system, but we're working on it! What item were you looking for?"
 SEED_POST = "@Company's online stock check sucks"
 
 
@@ -67,6 +65,7 @@ def test_sentiment_is_a_side_signal_not_the_judge() -> None:
     assert analyze("Wow, great job reading the label").sentiment < 0
     assert analyze("Frankly, my dear, I don't give a damn").sentiment < 0
     assert analyze("Thank you so much, we really appreciate it!").sentiment > 0
+    assert analyze(SEED_BAD).sentiment <= 0  # VADER alone says +0.39
 
 
 # --- one test per feature ---------------------------------------------------------------------------
@@ -138,7 +137,10 @@ def test_feature_fires(text: str, feature: str) -> None:
         ("We'll look into what happened with your refund.", "solution"),
         ("We absolutely will not give free flights to everyone.", "promise"),
         ("Your phone might need an update.", "private_move"),
-        ("Sorry the order's late. Please DM us your order number and we'll sort it.", "private_brushoff"),
+        (
+            "Sorry the order's late. Please DM us your order number and we'll sort it.",
+            "private_brushoff",
+        ),
         ("We're sorry your parcel is late. It's at the depot and arrives tomorrow.", "form_letter"),
         ("We're entitled to a refund, you are entitled to a refund.", "insult"),
         ("Force-close and kill the app, then reopen it.", "insult"),
@@ -291,7 +293,9 @@ def test_rules_for_mapping() -> None:
 def test_rule_and_question_texts() -> None:
     assert [r.number for r in RULES] == list(range(1, 10))
     assert [q.number for q in QUESTIONS] == list(range(1, 8))
-    assert all(isinstance(r, Rule) for r in RULES) and all(isinstance(q, Question) for q in QUESTIONS)
+    assert all(isinstance(r, Rule) for r in RULES) and all(
+        isinstance(q, Question) for q in QUESTIONS
+    )
     assert RULES[0].text == "The customer is always right."
     assert "royalty, regardless of how she behaves" in RULES[1].text
     assert RULES[6].text.startswith("Never, ever, ever, under any circumstances")
@@ -317,7 +321,7 @@ def test_to_json_shape_and_stability() -> None:
     data = a.to_json()
     assert set(data) == {"features", "sentiment", "rules", "spans"}
     assert set(FEATURES) <= set(data["features"])
-    assert data["features"]["length"] == a.words == 13
+    assert data["features"]["length"] == a.words == 12
     assert data["features"]["sentiment"] == data["sentiment"] == a.sentiment
     assert all(isinstance(k, str) for k in data["rules"])
     assert data["rules"]["1"] == "broken"
@@ -393,7 +397,11 @@ def test_control_characters_emoji_and_other_scripts() -> None:
     assert a.features["apology"] and a.features["private_move"]
     for s in a.spans:
         assert text[s.start : s.end] == s.text
-    for other in ("申し訳ございません。ご注文番号を教えていただけますか？", "Извините за задержку!", "İSTANBUL İÇİN ÖZÜR DİLERİZ"):
+    for other in (
+        "申し訳ございません。ご注文番号を教えていただけますか？",
+        "Извините за задержку!",
+        "İSTANBUL İÇİN ÖZÜR DİLERİZ",
+    ):
         analyze(other)  # must not raise; lowercasing "İ" changes length, offsets must not
     turkish = "İİİ sorry you idiot"
     a = analyze(turkish)

@@ -82,7 +82,9 @@ def test_traits_are_in_range_frozen_and_follow_group_means(aud):
     assert bf > 0.2 and fb < -0.1
     with pytest.raises(ValueError):
         aud.stance0[0] = 0.5
-    assert aud.reach[aud.members("journalists")].mean() > 10 * aud.reach[aud.members("public")].mean()
+    assert (
+        aud.reach[aud.members("journalists")].mean() > 10 * aud.reach[aud.members("public")].mean()
+    )
 
 
 def test_same_seed_same_audience_other_seed_differs():
@@ -119,7 +121,9 @@ def test_graphml_file(tmp_path):
 
 
 def test_edge_list_file(tmp_path):
-    (tmp_path / "net.edges").write_text("# who follows whom\nalice bob\nbob carol\ncarol,alice\ndave alice 0.5\n\n")
+    (tmp_path / "net.edges").write_text(
+        "# who follows whom\nalice bob\nbob carol\ncarol,alice\ndave alice 0.5\n\n"
+    )
     a = build_audience(_small_spec("net.edges"), 1, base_dir=tmp_path)
     assert a.n == 4 and a.indptr[-1] == 8
 

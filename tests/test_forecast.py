@@ -30,8 +30,9 @@ COMPLAINT = Item("complaint", "complaint", "customer", -0.8, 0.8, (), 0.0, moral
 
 def test_forecast_summaries_are_consistent_and_serialisable(aud):
     calls = []
-    r = forecast_cascades(aud, PARAMS, COMPLAINT, 1200, seed=1,
-                          progress=lambda d, t: calls.append((d, t)), batch=300)
+    r = forecast_cascades(
+        aud, PARAMS, COMPLAINT, 1200, seed=1, progress=lambda d, t: calls.append((d, t)), batch=300
+    )
     assert calls[-1] == (1200, 1200) and len(calls) == 4
     d = r.reach
     assert d.n == 1200 and d.p50 <= d.p90 <= d.p99 <= d.max
@@ -79,8 +80,17 @@ def test_horizon_counts_only_early_shares(aud):
 
 def test_forecast_from_a_live_state(aud):
     r = Ripple(aud, PARAMS, 1)
-    r.post(Item("earlier", "complaint", "customer", -0.5, 0.5,
-                (int(aud.members("influencers")[0]),), 0.0))
+    r.post(
+        Item(
+            "earlier",
+            "complaint",
+            "customer",
+            -0.5,
+            0.5,
+            (int(aud.members("influencers")[0]),),
+            0.0,
+        )
+    )
     r.advance(2000.0)
     st = r.state()
     f = forecast_cascades(aud, PARAMS, COMPLAINT, 300, seed=1, start=st)
@@ -93,6 +103,6 @@ def test_histogram():
     h = histogram([1, 1, 2, 3, 10, 100], bins=4)
     assert sum(c for _, _, c in h) == 6 and h[0][0] == 1 and h[-1][1] == 100
     hl = histogram([1, 1, 2, 3, 10, 100], bins=4, log=True)
-    assert sum(c for _, _, c in hl) == 6 and hl[1][0] == pytest.approx(10 ** 0.5)
+    assert sum(c for _, _, c in hl) == 6 and hl[1][0] == pytest.approx(10**0.5)
     assert histogram([], 3) == ()
     assert histogram([5, 5], 3) == ((5.0, 5.0, 2),)

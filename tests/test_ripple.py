@@ -69,8 +69,15 @@ def test_unique_first_keeps_the_earliest_time():
 
 def test_spread_activates_each_node_once_and_times_follow_parents(aud):
     rng = np.random.default_rng(1)
-    sp = spread(aud.indptr, aud.indices, 0.3, np.zeros(2, int), np.array([0, 1]), rng=rng,
-                seed_time=np.zeros(2))
+    sp = spread(
+        aud.indptr,
+        aud.indices,
+        0.3,
+        np.zeros(2, int),
+        np.array([0, 1]),
+        rng=rng,
+        seed_time=np.zeros(2),
+    )
     assert np.unique(sp.node).size == sp.node.size
     child = sp.parent >= 0
     assert (sp.time[child] > sp.time[sp.parent[child]]).all()
@@ -163,8 +170,14 @@ def test_damp_thins_only_the_future_and_drops_descendants(aud):
 
 
 def test_spillover_fires_once_after_its_delay(aud):
-    spec = SpilloverSpec("blog", platform="blog", metric="negative_reach", threshold=30,
-                         delay=150.0, group="journalists")
+    spec = SpilloverSpec(
+        "blog",
+        platform="blog",
+        metric="negative_reach",
+        threshold=30,
+        delay=150.0,
+        group="journalists",
+    )
     params = RippleParams(base_probability=0.09, spillovers=(spec,))
     r = Ripple(aud, params, 8)
     r.post(complaint(seeds=loud(aud)))

@@ -29,8 +29,16 @@ from simulator.specs import AudienceSpec, RippleParams
 def _sizes(indptr, indices, prob, seeds, seed, timed=False):
     rng = np.random.default_rng(seed)
     r = np.arange(seeds.size)
-    sp = spread(indptr, indices, prob, r, seeds, rng=rng, max_generations=10_000,
-                seed_time=np.zeros(seeds.size) if timed else None)
+    sp = spread(
+        indptr,
+        indices,
+        prob,
+        r,
+        seeds,
+        rng=rng,
+        max_generations=10_000,
+        seed_time=np.zeros(seeds.size) if timed else None,
+    )
     return np.bincount(sp.roll, minlength=seeds.size)
 
 
@@ -49,7 +57,7 @@ def test_kernel_matches_reference_independent_cascade(timed):
 
 @pytest.fixture(scope="module")
 def twitterish():
-    return build_audience(AudienceSpec(size=5000, m=2), seed=7)
+    return build_audience(AudienceSpec(size=5000, m=2, visibility=0.0), seed=7)
 
 
 def _p_for_r(aud, target):
@@ -57,7 +65,9 @@ def _p_for_r(aud, target):
     lo, hi = 1e-4, 0.5
     for _ in range(40):
         mid = (lo + hi) / 2
-        r = branching_factor(aud.indptr, receiver_probability(aud, RippleParams(base_probability=mid)))
+        r = branching_factor(
+            aud.indptr, receiver_probability(aud, RippleParams(base_probability=mid))
+        )
         lo, hi = (mid, hi) if r < target else (lo, mid)
     return lo
 
@@ -118,15 +128,35 @@ def test_hubs_matter(twitterish):
 def _negative_reach(aud, seed, reply):
     params = RippleParams(base_probability=0.06)
     r = Ripple(aud, params, seed)
-    r.post(Item("complaint", "complaint", "customer", -0.8, 0.8,
-                (aud.customer_node, int(aud.members("influencers")[0])), 0.0, moral=1))
+    r.post(
+        Item(
+            "complaint",
+            "complaint",
+            "customer",
+            -0.8,
+            0.8,
+            (aud.customer_node, int(aud.members("influencers")[0])),
+            0.0,
+            moral=1,
+        )
+    )
     r.advance(20.0)
     if reply == "good":
         r.damp("complaint", 0.4, 20.0)
         r.post(Item("reply", "reply", "brand", 0.7, 0.2, (aud.brand_node,), 20.0))
     elif reply == "argue":
-        r.post(Item("screenshot", "screenshot", "customer", -0.9, 0.95,
-                    (aud.customer_node,), 20.0, moral=2))
+        r.post(
+            Item(
+                "screenshot",
+                "screenshot",
+                "customer",
+                -0.9,
+                0.95,
+                (aud.customer_node,),
+                20.0,
+                moral=2,
+            )
+        )
     r.advance(3 * 24 * 60.0)
     return r.history[-1].negative_reach, r.history[-1].net_sentiment
 
