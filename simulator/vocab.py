@@ -69,6 +69,8 @@ FEATURES = (
     "promise",
     "personalised",
     "form_letter",
+    "private_brushoff",
+    "refusal",
 )
 
 REMEDY_KINDS = (

@@ -475,3 +475,11 @@ def test_property_on_domain_words(text: str, unreasonable: bool) -> None:
     for s in a.spans:
         assert text[s.start : s.end] == s.text
     assert (9 in a.rules) == unreasonable
+
+
+def test_the_format_vocabulary_accepts_every_feature_the_analyser_reports():
+    """Authors tag suggested replies with the analyser's feature names; the two lists are one."""
+    from simulator import vocab
+    from simulator.analysis import ALL_FEATURES
+
+    assert set(vocab.FEATURES) == set(ALL_FEATURES)
