@@ -490,3 +490,61 @@ def build_audience(spec: AudienceSpec, seed: int, base_dir: Path | None = None) 
         customer_node=customer_node,
         edges=edges,
     )
+
+
+# ------------------------------------------------------------------------------ disk cache
+
+CACHE_FORMAT = 1
+_ARRAYS = ("indptr", "indices", "group", "reach", "activity", "susceptibility", "stance0", "edges")
+
+
+def cache_key(spec: AudienceSpec, seed: int) -> str:
+    """A stable name for a generated audience: the spec, the seed and the builder's version."""
+    import hashlib
+
+    text = repr((CACHE_FORMAT, spec, int(seed), np.__version__.split(".")[0]))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def save_audience(audience: Audience, path: Path) -> None:
+    """Write an audience as a plain .npz (no pickles), atomically."""
+    import json
+    import os
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    meta = {
+        "format": CACHE_FORMAT,
+        "n": audience.n,
+        "brand_node": audience.brand_node,
+        "customer_node": audience.customer_node,
+        "groups": [g.__dict__ for g in audience.groups],
+    }
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    with tmp.open("wb") as handle:
+        np.savez(handle, meta=np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8),
+                 **{name: getattr(audience, name) for name in _ARRAYS})
+    os.replace(tmp, path)
+
+
+def load_audience(path: Path) -> Audience | None:
+    """An audience saved by `save_audience`, or None if the file is missing or not one."""
+    import json
+
+    try:
+        with np.load(Path(path), allow_pickle=False) as data:
+            meta = json.loads(bytes(data["meta"]).decode("utf-8"))
+            if meta.get("format") != CACHE_FORMAT:
+                return None
+            arrays = {name: data[name] for name in _ARRAYS}
+    except (OSError, ValueError, KeyError):
+        return None
+    for a in arrays.values():
+        a.setflags(write=False)
+    return Audience(
+        n=int(meta["n"]),
+        groups=tuple(GroupInfo(**g) for g in meta["groups"]),
+        brand_node=int(meta["brand_node"]),
+        customer_node=int(meta["customer_node"]),
+        **arrays,
+    )

@@ -650,7 +650,19 @@ class Ripple:
     # ---------------------------------------------------------------------------- metrics
 
     def snapshot(self) -> RippleSnapshot:
-        """The metrics as of the last `advance`."""
+        """The metrics as of the last `advance` (cached: the session reads them many times a tick)."""
+        cached = self.__dict__.get("_snap")
+        if cached is not None and cached[0] == self._version():
+            return cached[1]
+        snap = self._measure()
+        self.__dict__["_snap"] = (self._version(), snap)
+        return snap
+
+    def _version(self) -> tuple:
+        return (self.t, self.reach, self.negative_reach, self._spilled, len(self._plans),
+                sum(plan.done for plan in self._plans.values()))
+
+    def _measure(self) -> RippleSnapshot:
         now = self.t
         shares = 0
         for plan in self._plans.values():

@@ -9,6 +9,7 @@ The engine knows nothing of the UI.
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import math
 from dataclasses import dataclass, field, replace
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from . import actions as A
 from . import analysis, persona
-from .audience import Audience, build_audience
+from .audience import Audience, build_audience, cache_key, load_audience, save_audience
 from .events import Event
 from .ripple import Item, Ripple
 from .rng import stream
@@ -94,15 +95,35 @@ class Record:
     data: dict = field(default_factory=dict)
 
 
+DISK_CACHE_NODES = 20_000  # generating a graph this big with networkx takes seconds: keep it on disk
+
+
 def cached_audience(scenario: Scenario, seed: int) -> Audience:
-    """Audiences are frozen values, so sessions (and their counterfactual replays) can share one."""
+    """Audiences are frozen values, so sessions (and their counterfactual replays) share one.
+
+    Big generated audiences are also kept on disk (a plain .npz under the data directory's
+    cache/), because networkx builds a 100,000-node graph in seconds and the same scenario and
+    seed always give the same graph.
+    """
     key = (scenario.audience, seed)
     audience = _AUDIENCE_CACHE.get(key)
+    if audience is not None:
+        return audience
+    if len(_AUDIENCE_CACHE) > 8:
+        _AUDIENCE_CACHE.clear()
+    spec = scenario.audience
+    on_disk = None
+    if spec.size >= DISK_CACHE_NODES and not spec.file and spec.model != "file":
+        from .store import home
+
+        on_disk = home() / "cache" / f"audience-{cache_key(spec, seed)}.npz"
+        audience = load_audience(on_disk)
     if audience is None:
-        if len(_AUDIENCE_CACHE) > 8:
-            _AUDIENCE_CACHE.clear()
-        audience = build_audience(scenario.audience, seed, Path(scenario.path).parent if scenario.path else None)
-        _AUDIENCE_CACHE[key] = audience
+        audience = build_audience(spec, seed, Path(scenario.path).parent if scenario.path else None)
+        if on_disk is not None:
+            with contextlib.suppress(OSError):  # a read-only data directory only costs speed
+                save_audience(audience, on_disk)
+    _AUDIENCE_CACHE[key] = audience
     return audience
 
 
@@ -457,7 +478,8 @@ class Session:
             self._emit("promise", "brand", quote or action.text, data={"id": pid, "status": "made", "due": round(self.t + PROMISE_WINDOW, 4)})
         stim_kind = {"reply": "reply", "private": "private", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
         self._react(persona.Stimulus(stim_kind, features, public=public, acknowledged=self.acknowledged_at is not None,
-                                     first_private=first_private))
+                                     first_private=first_private, facts_wrong=self.scenario.persona.facts_wrong,
+                                     unreasonable=self.scenario.persona.unreasonable_request))
 
     def _keep(self, promise: Promise) -> None:
         promise.kept = True
@@ -505,7 +527,8 @@ class Session:
         if public:
             self._public_item("brand", "offer", f"{self.scenario.brand.name} offered: {remedy.label}", 0.5, 0.2,
                               seeds=(self.audience.brand_node, self.audience.customer_node))
-        self._react(persona.Stimulus("offer", public=public, value=value, fair=self.scenario.persona.fair_remedy, satisfies=satisfies))
+        self._react(persona.Stimulus("offer", public=public, value=value, fair=self.scenario.persona.fair_remedy, satisfies=satisfies,
+                                     remedy_kind=remedy.kind, remedy_satisfies=tuple(remedy.satisfies)))
 
     def _hide(self, n: int, action) -> None:
         post = self.posts.get(action.post)
@@ -524,7 +547,7 @@ class Session:
         if not (guidelines and explained and self.archetype.profane):
             self._public_item("audience", "deletion_noticed", f"{self.scenario.brand.name} deleted a customer's post",
                               -0.7, 0.8, seeds=(self.audience.customer_node,), moral=2)
-        self._react(persona.Stimulus("hide", guidelines=guidelines, explained=explained))
+        self._react(persona.Stimulus("hide", guidelines=guidelines, explained=explained, own_post=post.author == "customer"))
 
     def _screenshot(self, text: str, features) -> None:
         moral = sum(1 for f in ("insult", "profanity", "blame", "sarcasm") if f in features) + 1
@@ -548,8 +571,8 @@ class Session:
     def _customer_post(self, text: str, public: bool, valence: float, trigger: str | None) -> None:
         self.customer_posts += 1
         if public:
-            arousal = max(0.1, self.persona.anger)
-            moral = 1 if self.persona.anger > 0.6 else 0
+            arousal = persona.arousal_of(self.persona, self.archetype)
+            moral = (1 if self.persona.anger > 0.6 else 0) + (1 if self.archetype.profane and self.persona.anger > 0.4 else 0)
             post_id = self._next_id("c")
             self._public_item("customer", "customer_post", text, valence, arousal, item_id=post_id,
                               seeds=(self.audience.customer_node,), moral=moral, author="customer")
@@ -575,7 +598,7 @@ class Session:
                                   -0.7, 0.8, seeds=(self.audience.customer_node,), moral=1, author="customer")
         if reaction.blog and "blog:customer" not in self.fired:
             self.fired.append("blog:customer")
-            delay = 60.0 + 120.0 * float(self._rng("blog").random())
+            delay = 30.0 + 60.0 * float(self._rng("blog").random())
             self._schedule(self.t + delay, "blog", {})
         if reaction.speak:
             if stimulus.kind in BRAND_STIMULI:
@@ -583,9 +606,10 @@ class Session:
                 # still pending to an earlier message is replaced by the answer to the newest.
                 self.agenda = [entry for entry in self.agenda if entry[2] != "customer_says"]
                 heapq.heapify(self.agenda)
-            delay = 3.0 + 9.0 * float(self._rng(f"delay:{stimulus.kind}").random())
-            self._schedule(self.t + delay, "customer_says", {"trigger": reaction.trigger, "public": reaction.public,
-                                                              "valence": reaction.valence})
+            payload = {"trigger": reaction.trigger, "public": reaction.public, "valence": reaction.valence}
+            if reaction.variant:
+                payload["variant"] = reaction.variant
+            self._schedule(self.t + reaction.delay, "customer_says", payload)
 
     def _mood_check(self) -> None:
         mood = self.persona.mood
@@ -593,18 +617,22 @@ class Session:
             self._emit("mood", "customer", "", data={"from": self._mood, "to": mood, "anger": round(self.persona.anger, 4)})
             self._mood = mood
 
-    def _say(self, trigger: str, public: bool, valence: float) -> None:
-        if self.walked_away and self.archetype.feeds_on_replies and trigger not in ("ignored",):
-            return
+    def _say(self, trigger: str, public: bool, valence: float, variant: str = "") -> None:
+        if self.persona.disengaged and trigger not in ("walked_away", "hidden"):
+            return  # lost interest: nothing more to say
         env = self.env()
-        line = persona.pick_line(self.scenario.persona.lines, trigger, self.persona.mood, env, self.used_lines,
-                                 self._rng(f"line:{trigger}"))
+        lines = self.scenario.persona.lines
+        rng = self._rng(f"line:{trigger}")
+        line = persona.pick_line(lines, trigger, self.persona.mood, env, self.used_lines, rng)
+        if line is None and trigger == "leaving":
+            # Authors often write the customer's last word as the furious "ignored" line.
+            line = persona.pick_line(lines, "ignored", "furious", env, self.used_lines, rng)
         if line is not None:
             self.used_lines.add(line.id)
             text = line.text
         else:
-            text = persona.fallback_line(trigger, self.persona.mood)
-        go_public = public and (not self.private or trigger in PUBLIC_TRIGGERS)
+            text = persona.fallback_line(trigger, self.persona.mood, self.archetype.name, variant, self.customer_posts)
+        go_public = public and (not self.private or trigger in PUBLIC_TRIGGERS or trigger == "leaving")
         self._customer_post(text, go_public, valence, trigger)
 
     def _run_until(self, target: float) -> None:
@@ -634,6 +662,7 @@ class Session:
         if dt > 0 and self.unanswered and not self.walked_away and not self._content():
             self._react(persona.Stimulus("silence", value=dt / 60.0))
         elif dt > 0 and self.archetype.feeds_on_replies:
+            # Nobody is biting: the jerk for sport loses interest (and, once walked away from, stays quiet).
             self.persona = replace(self.persona, attention=self.persona.attention - dt / 60 * 0.3).clamp(self.archetype.trust_cap)
         negative = self.ripple.snapshot().negative_reach
         if negative >= self._pile_on_mark and not self.walked_away:
@@ -646,7 +675,7 @@ class Session:
 
     def _happen(self, kind: str, payload: dict) -> None:
         if kind == "customer_says":
-            self._say(payload["trigger"], payload["public"], payload["valence"])
+            self._say(payload["trigger"], payload["public"], payload["valence"], payload.get("variant", ""))
         elif kind == "approval":
             role = self.scenario.role(payload["role"])
             if role.id not in self.approved:

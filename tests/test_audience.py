@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import networkx as nx
 import numpy as np
 import pytest
@@ -158,3 +160,28 @@ def test_impossible_specs():
     with pytest.raises(AudienceError, match="unknown audience model"):
         build_audience(AudienceSpec(size=100, model="lattice"), 1)
     assert issubclass(AudienceError, ValueError)
+
+
+def test_big_audiences_are_cached_on_disk_and_come_back_identical(tmp_path, monkeypatch):
+    from simulator import session as S
+    from simulator.audience import load_audience, save_audience
+    from simulator.scenario import load_scenario_bytes
+
+    monkeypatch.setenv("CRISIS_HOME", str(tmp_path))
+    monkeypatch.setattr(S, "DISK_CACHE_NODES", 100)
+    text = (Path(__file__).resolve().parent.parent / "scenarios" / "stock-check.yaml").read_text(encoding="utf-8")
+    scenario = load_scenario_bytes(text.replace("size: 3000", "size: 400").encode(), "s.yaml")
+    S._AUDIENCE_CACHE.clear()
+    first = S.cached_audience(scenario, 3)
+    files = list((tmp_path / "cache").glob("audience-*.npz"))
+    assert len(files) == 1
+    S._AUDIENCE_CACHE.clear()
+    again = S.cached_audience(scenario, 3)
+    for name in ("indptr", "indices", "group", "reach", "activity", "susceptibility", "stance0", "edges"):
+        assert np.array_equal(getattr(first, name), getattr(again, name)), name
+    assert (first.groups, first.brand_node, first.customer_node) == (again.groups, again.brand_node, again.customer_node)
+    files[0].write_bytes(b"not an npz")
+    assert load_audience(files[0]) is None
+    save_audience(first, tmp_path / "x.npz")
+    assert load_audience(tmp_path / "x.npz").n == first.n
+    S._AUDIENCE_CACHE.clear()
