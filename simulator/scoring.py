@@ -306,7 +306,7 @@ def _evaluate(session: Session) -> Scorecard:
     }
     weights = {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in scenario.weights.items() if k in DEFAULT_WEIGHTS}}
     total_weight = sum(weights.values()) or 1.0
-    overall = int(round(sum(dims[d] * w for d, w in weights.items()) / total_weight))
+    overall = round(sum(dims[d] * w for d, w in weights.items()) / total_weight)
     grade = grade_of(overall)
     return Scorecard(
         scenario=scenario.id,
@@ -451,7 +451,7 @@ def _conduct(session: Session):
         if count["kept"] and not count["broken"]:
             rule = R.rule(int(rule_no))
             lines.append(f"Rule {rule_no} ({rule.title}) kept {count['kept']}x.")
-            if rule_no in ("8", "6", "7", "4", "5", "9"):
+            if rule_no in ("8", "6", "7", "9"):
                 reply = next(r for r in session.replies if r.analysis.rules.get(int(rule_no)) == "kept")
                 good.append(Finding(f"Rule {rule_no} kept: {rule.text}", rule=int(rule_no), quote=reply.text, t=reply.t))
     return conduct, tallies, quotes, good, bad, lines
@@ -694,11 +694,11 @@ def turning_points_of(session: Session, top: int = 3, *, overall: int | None = N
             broken = [k for k, v in sorted(reply.analysis.rules.items()) if v == "broken"]
             kept_ = [k for k, v in sorted(reply.analysis.rules.items()) if v == "kept"]
             if not helped and broken:
-                rule, verdict = _headline_rule(broken), "broken"
+                rule, verdict = _headline_rule(broken, _BROKEN_PRIORITY), "broken"
             elif kept_:
-                rule, verdict = _headline_rule(kept_), "kept"
+                rule, verdict = _headline_rule(kept_, _KEPT_PRIORITY), "kept"
             elif broken:
-                rule, verdict = _headline_rule(broken), "broken"
+                rule, verdict = _headline_rule(broken, _BROKEN_PRIORITY), "broken"
         text = getattr(concrete, "text", "") or describe(concrete)
         candidates.append((size, TurningPoint(n, record.t, record.kind, text, int(d_neg), float(d_sent), actual_outcome,
                                               other_outcome, rule, verdict, helped, int(d_reach), int(points),
@@ -707,12 +707,14 @@ def turning_points_of(session: Session, top: int = 3, *, overall: int | None = N
     return tuple(tp for _, tp in candidates[:top])
 
 
-# The rule a debrief should name first when one reply engages several: the seeds' headline lessons.
-_RULE_PRIORITY = (7, 1, 8, 6, 5, 4, 9, 3, 2)
+# The rule a debrief should name first when one reply engages several: what most likely made the
+# difference (an apology or a recruiting question when it helped; an argument when it hurt).
+_KEPT_PRIORITY = (8, 6, 9, 4, 5, 3, 7, 1, 2)
+_BROKEN_PRIORITY = (7, 1, 2, 5, 4, 8, 6, 9, 3)
 
 
-def _headline_rule(numbers: list[int]) -> int:
-    return min(numbers, key=lambda n: _RULE_PRIORITY.index(n) if n in _RULE_PRIORITY else 99)
+def _headline_rule(numbers: list[int], priority: tuple[int, ...]) -> int:
+    return min(numbers, key=lambda n: priority.index(n) if n in priority else 99)
 
 
 def _is_public(session: Session, n: int) -> bool:

@@ -31,6 +31,8 @@ _AUDIENCE_CACHE: dict = {}
 # Reactions the customer makes in public even once the conversation has gone private.
 BRAND_STIMULI = frozenset({"reply", "private", "offer", "follow_up", "walk_away", "hide"})
 PUBLIC_TRIGGERS = frozenset({"brushoff", "promise_broken", "ignored", "hidden", "walked_away", "pile_on", "rude"})
+REVIEW_SHARE = 0.5  # drill: a needlessly involved senior role holds each public reply for this share of its delay
+REVIEW_MAX = 60.0  # ... but never more than an hour
 
 
 class SessionError(ValueError):
@@ -82,6 +84,10 @@ class Start:
     beat: str | None = None
     clock: float = 0.0
     values: tuple[tuple[str, object], ...] = ()
+    # A team drill: escalations wait for the role's player to decide (`Session.decide`) instead
+    # of approving themselves after the role's delay; `team` is (role id, person) pairs.
+    drill: bool = False
+    team: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass
@@ -168,6 +174,7 @@ class Session:
         self.fired: list[str] = []
         self.used_lines: set[str] = set()
         self.finished = False
+        self._settling = False  # the trainee is done; the world runs on to the time limit
         self.end_reason = ""
         self.last_action = ""
         self._counter: dict[str, int] = {}
@@ -176,6 +183,11 @@ class Session:
         self._silence_from = 0.0
         self.rules_kept: dict[int, int] = {}
         self.rules_broken: dict[int, int] = {}
+        self.drill = bool(self.start.drill)
+        self.pending: dict[str, float] = {}  # drill: role id -> when its decision became due
+        self.denied: list[str] = []
+        self.review = 0.0  # drill: minutes each public reply waits for a senior sign-off
+        self._needless: set[str] = set()  # roles brought in when the authority was not needed
         self._opening()
 
     # ------------------------------------------------------------ public API
@@ -243,7 +255,67 @@ class Session:
             return self.finish()
         if "facilitate" in step:
             return self.facilitate(step["facilitate"])
+        if "decide" in step:
+            d = step["decide"]
+            if not isinstance(d, dict):
+                raise SessionError("a decide step is a mapping with role and approve")
+            return self.decide(d.get("role"), d.get("approve"), who=d.get("who", ""), note=d.get("note", ""), limit=d.get("limit"))
         raise SessionError(f"unknown step {sorted(step)}")
+
+    def decide(self, role: str, approve: bool, *, who: str = "", note: str = "", limit: float | None = None) -> tuple[Event, ...]:
+        """A drill role's player answers an escalation that reached them: approve (up to `limit`,
+        at most the role's authority) or deny. Outside a drill roles answer by themselves."""
+        if self.finished:
+            raise SessionError("the scenario has ended")
+        if not self.drill:
+            raise SessionError("roles decide for themselves outside a drill")
+        found = self.scenario.role(str(role)) if role is not None else None
+        if found is None:
+            raise SessionError(f"no role '{role}'")
+        if found.id not in self.pending:
+            raise SessionError(f"{found.title} has no request waiting for a decision")
+        if not isinstance(approve, bool):
+            raise SessionError("approve must be true or false")
+        granted = found.authority
+        if limit is not None:
+            if isinstance(limit, bool) or not isinstance(limit, int | float) or not math.isfinite(limit) or limit < 0:
+                raise SessionError("limit must be a number, 0 or more")
+            if limit > found.authority + 1e-9:
+                raise SessionError(f"{found.title} can grant at most {found.authority:g}")
+            granted = float(limit)
+        who = str(who or "")[:100]
+        note = str(note or "")[: A.MAX_TEXT]
+        mark = len(self.events)
+        del self.pending[found.id]
+        by = f" ({who})" if who else ""
+        said = f" “{note}”" if note else ""
+        if approve:
+            if found.id not in self.approved:
+                self.approved.append(found.id)
+            self.authority = max(self.authority, granted)
+            self._emit("approval", found.title, f"{found.title}{by} approved: you may offer up to {granted:g}.{said}",
+                       data={"role": found.id, "authority": granted, "approved": True, "who": who, "note": note})
+            if found.id in self._needless and found.authority > self.scenario.trainee_role.authority:
+                # Senior people brought in for nothing want to see everything: replies slow down.
+                minutes = round(min(REVIEW_MAX, max(5.0, found.delay * REVIEW_SHARE)), 4)
+                if minutes > self.review:
+                    self.review = minutes
+                    self._emit("note", found.title, f"{found.title} now signs off every public reply: "
+                               f"each goes out {minutes:g} minutes later.", data={"review": minutes, "role": found.id})
+        else:
+            self.denied.append(found.id)
+            self._emit("approval_denied", found.title, f"{found.title}{by} said no: your authority stays at {self.authority:g}.{said}",
+                       data={"role": found.id, "approved": False, "who": who, "note": note})
+        self._after_step()
+        step = {"role": found.id, "approve": approve}
+        if who:
+            step["who"] = who
+        if note:
+            step["note"] = note
+        if limit is not None:
+            step["limit"] = granted
+        self._record({"decide": step}, mark)
+        return tuple(self.events[mark:])
 
     def facilitate(self, command: dict) -> tuple[Event, ...]:
         """A facilitator's move in a drill: fire an inject, a custom inject, pressure, or a note."""
@@ -265,7 +337,19 @@ class Session:
             patience = float(command.get("patience", 0.0))
             anger = float(command.get("anger", 0.0))
             self.persona = replace(self.persona, patience=self.persona.patience + patience, anger=self.persona.anger + anger).clamp(self.archetype.trust_cap)
-            self._emit("note", "facilitator", f"pressure: anger {anger:+.2f}, patience {patience:+.2f}")
+            text = f"pressure: anger {anger:+.2f}, patience {patience:+.2f}"
+            audience, negativity = command.get("audience"), command.get("negativity")
+            if audience is not None or negativity is not None:
+                text += self._pressure_ripple(audience, negativity)
+            self._emit("note", "facilitator", text)
+        elif kind in ("pause", "resume"):
+            self._emit("note", "facilitator", "paused the drill" if kind == "pause" else "resumed the drill", data={"control": kind})
+        elif kind == "fast_forward":
+            minutes = float(command.get("minutes", 0.0))
+            if not math.isfinite(minutes) or minutes <= 0:
+                raise SessionError("fast_forward needs minutes, more than 0")
+            self._emit("note", "facilitator", f"fast-forward {minutes:g} minutes", data={"control": kind, "minutes": minutes})
+            self._run_until(min(self.t + minutes, self.scenario.time_limit))
         elif kind == "note":
             self._emit("note", str(command.get("who", "facilitator"))[:100], str(command.get("text", ""))[: A.MAX_TEXT])
         elif kind == "decision":
@@ -276,6 +360,28 @@ class Session:
         self._after_step()
         self._record({"facilitate": dict(command)}, mark)
         return tuple(self.events[mark:])
+
+    def _pressure_ripple(self, audience, negativity) -> str:
+        """The facilitator turns the crowd up or down: more (or fewer) people engage, negative
+        posts spread more (or less) readily. Applies to everything posted from now on."""
+        params = self.ripple.params
+        out = ""
+        if audience is not None:
+            factor = float(audience)
+            if not math.isfinite(factor) or not 0.1 <= factor <= 10:
+                raise SessionError("audience pressure is a factor from 0.1 to 10")
+            p0 = min(max(params.base_probability, 1e-9), 1 - 1e-9)
+            odds = p0 / (1 - p0) * factor
+            params = replace(params, base_probability=round(odds / (1 + odds), 9))
+            out += f", audience x{factor:g}"
+        if negativity is not None:
+            factor = float(negativity)
+            if not math.isfinite(factor) or not 0.1 <= factor <= 10:
+                raise SessionError("negativity pressure is a factor from 0.1 to 10")
+            params = replace(params, negativity=round(params.negativity * factor, 9))
+            out += f", negativity x{factor:g}"
+        self.ripple.params = params
+        return out
 
     def env(self) -> dict:
         """The names `when:` conditions read."""
@@ -399,6 +505,11 @@ class Session:
         self.last_action = kind
         n = len(self.records) + 1
         if kind in ("reply", "private", "walk_away", "follow_up"):
+            if self.review and kind != "private":
+                self._emit("note", "review", f"held {self.review:g} minutes for sign-off", data={"review": self.review})
+                self._run_until(min(self.t + self.review, self.scenario.time_limit))
+                if self.finished:
+                    return
             self._message(n, action, choice)
         elif kind == "escalate":
             self._escalate(n, action)
@@ -491,7 +602,10 @@ class Session:
         if role is None:
             raise SessionError(f"no role '{action.role}'")
         self.escalated.append(role.id)
-        self.records.append(Record(n, self.t, action, "escalate", {"role": role.id}))
+        needless = role.id != self.scenario.scoring.escalate_to and self.scenario.persona.fair_remedy <= self.authority
+        if needless:
+            self._needless.add(role.id)
+        self.records.append(Record(n, self.t, action, "escalate", {"role": role.id, "needless": needless}))
         self._emit("escalation", "brand", action.note, data={"role": role.id, "title": role.title, "delay": role.delay})
         self._schedule(self.t + role.delay, "approval", {"role": role.id})
 
@@ -676,6 +790,14 @@ class Session:
     def _happen(self, kind: str, payload: dict) -> None:
         if kind == "customer_says":
             self._say(payload["trigger"], payload["public"], payload["valence"], payload.get("variant", ""))
+        elif kind == "approval" and self.drill:
+            role = self.scenario.role(payload["role"])
+            if self.finished or role.id in self.pending:
+                return
+            self.pending[role.id] = self.t
+            player = dict(self.start.team).get(role.id, "")
+            self._emit("approval_needed", role.title, f"{role.title} has the request: approve (up to {role.authority:g}) or deny?",
+                       data={"role": role.id, "authority": role.authority, "player": player})
         elif kind == "approval":
             role = self.scenario.role(payload["role"])
             if role.id not in self.approved:
@@ -738,6 +860,10 @@ class Session:
                 self._fire_inject(inject)
                 changed = True
                 env = self.env()
+            if self._settling:
+                if not changed:
+                    break
+                continue  # the story is over: only the world's own happenings go on
             for beat in self.scenario.beats:
                 if beat.when is None or beat.id == self.beat or (beat.once and beat.id in self.visited):
                     continue
@@ -755,27 +881,22 @@ class Session:
                 break
 
     def _end(self, reason: str) -> None:
-        """Let the world run to the time limit (consequences continue), then close the session."""
-        if self.finished:
+        """Let the world run to the time limit (consequences continue), then close the session.
+
+        The world runs on the same tick grid as waiting, with timed injects still firing, so
+        finishing now and waiting out the clock are the same silence: the "do nothing" baseline
+        does not depend on how nothing was done.
+        """
+        if self.finished or self._settling:
             return
         self.end_reason = self.end_reason or reason
-        limit = self.scenario.time_limit
-        self.finished = True  # no more storylets or injects; the world only settles
-        self._settle(limit)
+        self._settling = True
+        try:
+            self._run_until(self.scenario.time_limit)
+        finally:
+            self._settling = False
+        self.finished = True
         self._emit("end", "system", self.end_reason, data={"outcome": self.outcome()})
-
-    def _settle(self, limit: float) -> None:
-        step = max(TICK, (limit - self.t) / 96)
-        while self.t < limit - 1e-9:
-            stop = min(limit, self.t + step)
-            next_at = self.agenda[0][0] if self.agenda else math.inf
-            if next_at <= stop:
-                stop = max(self.t, next_at)
-            self._tick_to(stop)
-            while self.agenda and self.agenda[0][0] <= self.t + 1e-9:
-                _, _, kind, payload = heapq.heappop(self.agenda)
-                if kind in ("customer_says", "approval", "promise_due", "blog"):
-                    self._happen(kind, payload)
 
 
 def cost_of(action) -> float:

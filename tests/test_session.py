@@ -279,3 +279,12 @@ def test_facilitator_steps_are_recorded_and_replayed(starter):
     assert [e.to_json() for e in again.events] == [e.to_json() for e in session.events]
     with pytest.raises(SessionError):
         session.facilitate({"kind": "nope"})
+
+
+def test_finishing_now_and_waiting_out_the_clock_are_the_same_silence(starter):
+    """The "do nothing" baseline must not depend on how nothing was done."""
+    waited = run(starter, [{"wait": "3h"}], seed=7)
+    finished = run(starter, [], seed=7)
+    assert waited.ripple.snapshot().negative_reach == finished.ripple.snapshot().negative_reach
+    assert waited.persona == finished.persona
+    assert [e.to_json() for e in waited.events if e.kind != "end"] == [e.to_json() for e in finished.events if e.kind != "end"]
