@@ -612,7 +612,9 @@ def rules_for(features: Mapping[str, bool], context: ReplyContext | None = None)
     elif f["non_apology"]:
         out[8] = BROKEN
 
-    if context is not None and context.unreasonable_request:
+    if context is not None and context.unreasonable_request and (f["refusal"] or f["solution"]):
+        # Rule 9 is about the answer to the request: a reply that only asks a question or
+        # acknowledges has not answered it yet, so it neither keeps nor breaks the rule.
         ok = f["apology"] and f["refusal"] and f["solution"] and not (f["argue"] or f["blame"])
         out[9] = KEPT if ok else BROKEN
     return out

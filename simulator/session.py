@@ -272,10 +272,10 @@ class Session:
         found = self.scenario.role(str(role)) if role is not None else None
         if found is None:
             raise SessionError(f"no role '{role}'")
-        if found.id not in self.pending:
-            raise SessionError(f"{found.title} has no request waiting for a decision")
         if not isinstance(approve, bool):
             raise SessionError("approve must be true or false")
+        if found.id not in self.pending:
+            raise SessionError(f"{found.title} has no request waiting for a decision")
         granted = found.authority
         if limit is not None:
             if isinstance(limit, bool) or not isinstance(limit, int | float) or not math.isfinite(limit) or limit < 0:
@@ -295,7 +295,7 @@ class Session:
             self.authority = max(self.authority, granted)
             self._emit("approval", found.title, f"{found.title}{by} approved: you may offer up to {granted:g}.{said}",
                        data={"role": found.id, "authority": granted, "approved": True, "who": who, "note": note})
-            if found.id in self._needless and found.authority > self.scenario.trainee_role.authority:
+            if found.id in self._needless:
                 # Senior people brought in for nothing want to see everything: replies slow down.
                 minutes = round(min(REVIEW_MAX, max(5.0, found.delay * REVIEW_SHARE)), 4)
                 if minutes > self.review:
@@ -549,12 +549,7 @@ class Session:
             "kept": sorted(k for k, v in result.rules.items() if v == "kept"),
             "broken": sorted(k for k, v in result.rules.items() if v == "broken"),
         })
-        if self.first_response_at is None:
-            self.first_response_at = self.t
-        if self.unanswered:
-            self.response_gaps.append(self.t - self.unanswered[0])
-            self.unanswered = []
-        self._silence_from = self.t
+        self._responded()
         acknowledging = features & {"apology", "empathy", "question", "solution"}
         hostile = features & {"argue", "blame", "sarcasm", "insult"}
         if public and acknowledging and not hostile and self.acknowledged_at is None:
@@ -592,6 +587,15 @@ class Session:
                                      first_private=first_private, facts_wrong=self.scenario.persona.facts_wrong,
                                      unreasonable=self.scenario.persona.unreasonable_request))
 
+    def _responded(self) -> None:
+        """The brand answered: the response clock stops and the customer's wait is over."""
+        if self.first_response_at is None:
+            self.first_response_at = self.t
+        if self.unanswered:
+            self.response_gaps.append(self.t - self.unanswered[0])
+            self.unanswered = []
+        self._silence_from = self.t
+
     def _keep(self, promise: Promise) -> None:
         promise.kept = True
         self._emit("promise", "brand", promise.text, data={"id": promise.id, "status": "kept"})
@@ -602,7 +606,10 @@ class Session:
         if role is None:
             raise SessionError(f"no role '{action.role}'")
         self.escalated.append(role.id)
-        needless = role.id != self.scenario.scoring.escalate_to and self.scenario.persona.fair_remedy <= self.authority
+        # Needless: not the role the case calls for, no special approvals, and either the front line
+        # could already put it right or the role cannot raise the authority anyway.
+        needless = (role.id != self.scenario.scoring.escalate_to and not role.can_approve
+                    and (self.scenario.persona.fair_remedy <= self.authority or role.authority <= self.authority))
         if needless:
             self._needless.add(role.id)
         self.records.append(Record(n, self.t, action, "escalate", {"role": role.id, "needless": needless}))
@@ -625,12 +632,7 @@ class Session:
         self.spent += value
         public = remedy.public or not self.private
         self._emit("offer", "brand", remedy.label, data={"remedy": remedy.id, "value": value, "public": public})
-        self._silence_from = self.t
-        if self.unanswered:
-            self.response_gaps.append(self.t - self.unanswered[0])
-            self.unanswered = []
-        if self.first_response_at is None:
-            self.first_response_at = self.t
+        self._responded()
         for promise in self.promises:
             if promise.kept is None:
                 self._keep(promise)
@@ -658,6 +660,9 @@ class Session:
         self.ripple.damp(post.id, 0.0, self.t)
         if explained:
             self._emit("private_out", "brand", action.tell, data={"channel": "dm", "why_hidden": True})
+            self._responded()  # telling the poster why is an answer (seed 003, Nationwide)
+            if guidelines and self.acknowledged_at is None:
+                self.acknowledged_at = self.t  # moderation by posted rules, explained, is out in the open
         if not (guidelines and explained and self.archetype.profane):
             self._public_item("audience", "deletion_noticed", f"{self.scenario.brand.name} deleted a customer's post",
                               -0.7, 0.8, seeds=(self.audience.customer_node,), moral=2)

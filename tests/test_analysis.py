@@ -268,6 +268,8 @@ def test_rule9_only_engaged_for_unreasonable_requests() -> None:
     )
     # giving in without saying no is not what rule 9 asks either
     assert analyze("Sorry! I've refunded everything.", unreasonable).rules[9] == "broken"
+    # a reply that has not answered the request yet (a question) neither keeps nor breaks it
+    assert 9 not in analyze("So sorry about this. Which flight were you on?", unreasonable).rules
 
 
 def test_rules_for_mapping() -> None:
@@ -474,7 +476,8 @@ def test_property_on_domain_words(text: str, unreasonable: bool) -> None:
     a = analyze(text, ReplyContext(customer_name="Sam", unreasonable_request=unreasonable))
     for s in a.spans:
         assert text[s.start : s.end] == s.text
-    assert (9 in a.rules) == unreasonable
+    answers_request = a.features["refusal"] or a.features["solution"]
+    assert (9 in a.rules) == (unreasonable and answers_request)
 
 
 def test_the_format_vocabulary_accepts_every_feature_the_analyser_reports():

@@ -288,3 +288,16 @@ def test_finishing_now_and_waiting_out_the_clock_are_the_same_silence(starter):
     assert waited.ripple.snapshot().negative_reach == finished.ripple.snapshot().negative_reach
     assert waited.persona == finished.persona
     assert [e.to_json() for e in waited.events if e.kind != "end"] == [e.to_json() for e in finished.events if e.kind != "end"]
+
+
+def test_hiding_under_guidelines_and_telling_the_poster_why_is_a_response():
+    from helpers import SCENARIOS
+
+    from simulator.scenario import load_scenario
+
+    scenario = load_scenario(SCENARIOS / "house-rules.yaml")
+    session = Session(scenario, 1)
+    session.act(A.Hide("c1", "We removed your post because it broke our posted community guidelines "
+                             "(no profanity). You're welcome to post it again without it."))
+    assert session.first_response_at is not None and session.acknowledged_at is not None
+    assert not any(e.kind == "post" and e.data.get("kind") == "deletion_noticed" for e in session.events)
