@@ -17,6 +17,8 @@ KINDS = {
     "private_in": "the customer's private message",
     "escalation": "the trainee asked a role to step in",
     "approval": "a role answered an escalation",
+    "approval_needed": "a drill: an escalation reached the role's player, who must decide",
+    "approval_denied": "a drill: the role's player said no",
     "offer": "a remedy was offered",
     "offer_blocked": "a remedy beyond the trainee's authority was not sent",
     "hidden": "a post was hidden",

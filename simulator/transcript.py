@@ -73,8 +73,11 @@ def header(scenario, seed: int, start=None, trainee: str = "") -> dict:
     }
     if trainee:
         out["trainee"] = trainee
-    if start is not None and (start.beat or start.clock or start.values):
+    if start is not None and (start.beat or start.clock or start.values or getattr(start, "drill", False)):
         out["start"] = {"beat": start.beat, "clock": start.clock, "values": dict(start.values)}
+        if getattr(start, "drill", False):  # written only for drills: other transcripts stay byte for byte
+            out["start"]["drill"] = True
+            out["start"]["team"] = dict(start.team)
     return out
 
 
@@ -151,7 +154,10 @@ def restore(transcript: Transcript, scenario=None, *, verify: bool = True, write
         scenario = load_scenario(path)
     same_file = scenario.sha256 == transcript.header.get("sha256")
     start_data = transcript.header.get("start") or {}
-    start = Start(start_data.get("beat"), float(start_data.get("clock", 0.0)), tuple(sorted((start_data.get("values") or {}).items())))
+    team = start_data.get("team") or {}
+    start = Start(start_data.get("beat"), float(start_data.get("clock", 0.0)), tuple(sorted((start_data.get("values") or {}).items())),
+                  drill=bool(start_data.get("drill", False)),
+                  team=tuple((str(k), str(v)) for k, v in team.items()) if isinstance(team, dict) else ())
     session = Session(scenario, transcript.seed, start=start, trainee=transcript.header.get("trainee", ""))
     for i, step in enumerate(transcript.steps):
         try:

@@ -50,6 +50,7 @@ TRIGGERS = (
     "resolved",
     "pile_on",
     "escalated",
+    "leaving",  # at their limit, before they churn ("Frankly, my dear, I don't give a damn")
 )
 
 FEATURES = (

@@ -42,6 +42,10 @@ def _errors(text: str) -> list[str]:
     return [d.format() for d in info.value.diagnostics]
 
 
+def _starter_difficulty() -> int:
+    return load_scenario(STARTER).difficulty
+
+
 def _starter_with(*replacements) -> str:
     text = STARTER.read_text(encoding="utf-8")
     for old, new in replacements:
@@ -53,7 +57,7 @@ def _starter_with(*replacements) -> str:
 def test_every_problem_in_one_pass_with_line_and_column():
     errors = _errors(_starter_with(
         ("title:", "titel:"),
-        ("difficulty: 1", "difficulty: 9"),
+        (f"difficulty: {_starter_difficulty()}", "difficulty: 9"),
         ("goto: details", "goto: detials"),
         ('when: "replies == 0"', 'when: "replys == 0"'),
     ))

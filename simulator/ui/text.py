@@ -61,7 +61,7 @@ def words(name: str) -> str:
 def meter(value: float, width: int = 10) -> str:
     """A bar that reads without colour: filled blocks and a number beside it."""
     value = max(0.0, min(1.0, float(value)))
-    filled = int(round(value * width))
+    filled = round(value * width)
     return "█" * filled + "░" * (width - filled)
 
 

@@ -94,6 +94,7 @@ class View:
     steps: int
     hideable: tuple[FeedEntry, ...]
     is_private: bool
+    typing: str = ""  # "public" | "private" when the customer is about to answer
 
     @property
     def clock(self) -> str:
@@ -175,7 +176,19 @@ def build_view(session, previous: View | None = None) -> View:
         escalated=tuple(session.escalated), approved=tuple(session.approved), waiting_on=pending,
         promises_open=sum(1 for pr in session.promises if pr.kept is None),
         coach=coach, steps=len(session.steps), hideable=hideable, is_private=session.private,
+        typing=_typing(session),
     )
+
+
+def _typing(session) -> str:
+    """Whether the customer has an answer on its way (the agenda holds it until the clock gets there)."""
+    if session.finished:
+        return ""
+    for entry in session.agenda:
+        if entry[2] == "customer_says":
+            public = entry[3].get("public", True) and not session.private
+            return "public" if public else "private"
+    return ""
 
 
 def _note_text(event, scenario) -> str:

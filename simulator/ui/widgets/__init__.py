@@ -1,0 +1,1 @@
+"""Reusable widgets of the play and debrief screens."""
