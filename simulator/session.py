@@ -510,7 +510,10 @@ class Session:
                 self._run_until(min(self.t + self.review, self.scenario.time_limit))
                 if self.finished:
                     return
-            self._message(n, action, choice)
+            offered = self.choices() if choice is None else ()
+            flow = self._message(n, action, choice, offered)
+            if choice is None and flow is not None:
+                choice = flow  # free text that does what a suggested move does moves the story the same way
         elif kind == "escalate":
             self._escalate(n, action)
         elif kind == "offer":
@@ -526,28 +529,33 @@ class Session:
             if choice.goto and not self.finished:
                 self._enter(choice.goto)
 
-    def _message(self, n: int, action, choice: Choice | None) -> None:
+    def _message(self, n: int, action, choice: Choice | None, offered=()) -> Choice | None:
+        """Post a brand message; returns the suggested move free text turned out to match, if any."""
         kind = action.kind
         result = self._analyse(action.text, choice)
         features = frozenset(f for f, v in result.features.items() if v is True)
+        match = closest_choice(kind, features, offered) if choice is None else None
+        guide = choice or match
         public = kind != "private"
         first_private = kind == "private" and not self.private
         post_id = self._next_id("b")
         self.posts[post_id] = Post(post_id, self.t, "brand", action.text, public=public)
         record = ReplyRecord(n, self.t, kind, action.text, result, public, getattr(choice, "id", None),
-                             getattr(choice, "feedback", ""), post_id)
+                             getattr(guide, "feedback", ""), post_id)
         self.replies.append(record)
         self.records.append(Record(n, self.t, action, kind, {"post": post_id, "features": sorted(features),
-                                                            "rules": {str(k): v for k, v in sorted(result.rules.items())}}))
+                                                            "rules": {str(k): v for k, v in sorted(result.rules.items())},
+                                                            **({"matched": match.id} if match else {})}))
         for rule, verdict in result.rules.items():
             bucket = self.rules_kept if verdict == "kept" else self.rules_broken
             bucket[rule] = bucket.get(rule, 0) + 1
         event_kind = {"reply": "brand_reply", "private": "private_out", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
         self._emit(event_kind, "brand", action.text, post_id, {"features": sorted(features),
                                                                "channel": getattr(action, "channel", "public")})
-        self._emit("coach", "coach", getattr(choice, "feedback", "") or "", post_id, {
+        self._emit("coach", "coach", getattr(guide, "feedback", "") or "", post_id, {
             "kept": sorted(k for k, v in result.rules.items() if v == "kept"),
             "broken": sorted(k for k, v in result.rules.items() if v == "broken"),
+            **({"matched": match.id} if match else {}),
         })
         self._responded()
         acknowledging = features & {"apology", "empathy", "question", "solution"}
@@ -586,6 +594,8 @@ class Session:
         self._react(persona.Stimulus(stim_kind, features, public=public, acknowledged=self.acknowledged_at is not None,
                                      first_private=first_private, facts_wrong=self.scenario.persona.facts_wrong,
                                      unreasonable=self.scenario.persona.unreasonable_request))
+        return match
+
 
     def _responded(self) -> None:
         """The brand answered: the response clock stops and the customer's wait is over."""
@@ -902,6 +912,30 @@ class Session:
             self._settling = False
         self.finished = True
         self._emit("end", "system", self.end_reason, data={"outcome": self.outcome()})
+
+
+# Reply features that set a reply's tone: free text matches a suggested move only if it shares them.
+TONE = frozenset({"argue", "blame", "sarcasm", "insult", "profanity", "shouting", "non_apology", "private_brushoff"})
+
+
+def closest_choice(kind: str, features: frozenset, offered) -> Choice | None:
+    """The suggested move that free text amounts to: same kind of move, same tone, most features alike.
+
+    Authors write the story's branches on their suggested replies; a trainee who says the same
+    thing in their own words should see the story go the same way (Jaccard similarity of the
+    features at least one half, ties to the earlier choice).
+    """
+    best, best_score = None, 0.0
+    for choice in offered:
+        if choice.action != kind or not choice.tagged or not choice.features:
+            continue
+        tagged = frozenset(choice.features)
+        if bool(tagged & TONE) != bool(features & TONE):
+            continue  # a civil reply never stands in for a hostile one, nor the other way round
+        score = len(tagged & features) / len(tagged | features)
+        if score > best_score + 1e-9:
+            best, best_score = choice, score
+    return best if best_score >= 0.5 else None
 
 
 def cost_of(action) -> float:

@@ -308,8 +308,8 @@ def test_fork_replays_from_a_decision_with_another_choice(drill_scenario, team):
     assert int(rows["overall"][3]) < 0 and rows["negative reach"][2] != rows["negative reach"][1]
     again = D.fork(session, 1, {"reply": "Well it's not really representative of the store's stock. Did you CALL???"})
     assert again.to_json() == worse.to_json()
-    rest = D.fork(session, 1, {"reply": "So sorry Dan! What item were you looking for?"}, then="rest")
-    assert rest.then == "rest" and rest.dropped == 1  # fix_public is only offered after the scripted 'model'
+    rest = D.fork(session, 1, {"reply": "Thanks for your patience."}, then="rest")
+    assert rest.then == "rest" and rest.dropped == 1  # fix_public is only offered once the story moved on
     with pytest.raises(D.DrillError, match="from 1 to 2"):
         D.fork(session, 3, {"wait": "5m"})
     with pytest.raises(D.DrillError):

@@ -301,3 +301,28 @@ def test_hiding_under_guidelines_and_telling_the_poster_why_is_a_response():
                              "(no profanity). You're welcome to post it again without it."))
     assert session.first_response_at is not None and session.acknowledged_at is not None
     assert not any(e.kind == "post" and e.data.get("kind") == "deletion_noticed" for e in session.events)
+
+
+def test_free_text_that_does_what_a_suggested_move_does_moves_the_story(starter):
+    good = run(starter, [{"reply": "So sorry about that, Dan. What were you looking for?"}], seed=7)
+    assert good.visited[:2] == ["opening", "details"] and good.records[0].data["matched"] == "model"
+    assert good.vars["knows_item"] is True  # the move's `set:` applies too
+    bad = run(starter, [{"reply": "It is only a guide. Did you call the store???"}], seed=7)
+    assert bad.visited[:2] == ["opening", "backlash"]
+    coach = next(e for e in bad.events if e.kind == "coach")
+    assert coach.data["matched"] == "defend" and "Rules 1 and 7" in coach.text
+
+
+def test_free_text_with_another_tone_or_too_little_in_common_does_not_match():
+    from simulator.session import closest_choice
+
+    class C:  # a stand-in for a tagged suggested reply
+        def __init__(self, ident, features, action="reply"):
+            self.id, self.features, self.action, self.tagged = ident, tuple(features), action, True
+
+    offered = [C("model", ["apology", "question", "personalised"]), C("defend", ["argue", "blame", "shouting"])]
+    assert closest_choice("reply", frozenset({"apology", "question"}), offered).id == "model"
+    assert closest_choice("reply", frozenset({"apology", "question", "sarcasm"}), offered) is None
+    assert closest_choice("reply", frozenset({"thanks"}), offered) is None
+    assert closest_choice("private", frozenset({"apology", "question", "personalised"}), offered) is None
+    assert closest_choice("reply", frozenset({"argue", "blame"}), offered).id == "defend"
