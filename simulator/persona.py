@@ -479,6 +479,11 @@ def _on_walk_away(arch: Archetype, s: PersonaState, stim: Stimulus, roll: float,
     if arch.feeds_on_replies:
         out.speak = True  # a parting shot is one more thing to screenshot
         return replace(s, attention=s.attention + 0.2, anger=s.anger + 0.1)
+    if graceful and s.resolved >= 0.55 and s.anger < 0.3:
+        # Closing a conversation that is already settled, politely, is not abandoning anyone
+        # (seed 003's vendor: "here's how we're dealing with it; reach me any time").
+        out.speak = roll < 0.3
+        return replace(s, attention=s.attention - 0.3)
     out.speak = True
     out.blog = arch.blogs_when_ignored
     return replace(s, anger=s.anger + 0.2 * arch.rage_rate, trust=s.trust - 0.25, left=True)

@@ -448,6 +448,7 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
                         stance=float(g["stance"]), activity=float(g["activity"]),
                         susceptibility=float(g["susceptibility"]), reach=float(g["reach"]),
                         trust_brand=float(g["trust_brand"]),
+                        trust_customer=None if g.get("trust_customer") is None else float(g["trust_customer"]),
                     )
                     for g in groups
                 )

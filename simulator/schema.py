@@ -114,6 +114,7 @@ GROUP = Obj(
         "susceptibility": Num("Multiplier on the chance an exposure leads to a share.", default=1.0, minimum=0.0, maximum=10.0),
         "reach": Num("Relative weight of one member's voice.", default=1.0, minimum=0.0, maximum=10_000.0),
         "trust_brand": Num("How much a brand post moves them.", default=0.5, **UNIT),
+        "trust_customer": Num("How much the customer's posts move them (default: 0.8 for the customer's followers, 0.5 for others).", **UNIT),
     },
 )
 

@@ -469,3 +469,18 @@ def test_the_starters_ranting_customer_can_become_a_raving_fan():
     good = [A.Choose("model"), A.Choose("fix_public"), A.Wait(30)]
     assert play(starter, great, 7).outcome() == "raving_fan"
     assert play(starter, good, 7).outcome() == "satisfied"  # a fix satisfies; the surprise makes the fan
+
+
+def test_closing_a_settled_conversation_politely_does_not_lose_the_customer():
+    """Walking away from someone who is already satisfied is closing, not abandoning."""
+    import numpy as np
+
+    from simulator import persona as P
+
+    arch = P.ARCHETYPES["reasonable"]
+    settled = P.PersonaState(anger=0.1, trust=0.8, patience=0.8, heard=0.8, resolved=0.8)
+    stim = P.Stimulus("walk_away", features=frozenset({"thanks", "personalised"}))
+    after = P.react(arch, settled, stim, np.random.default_rng(1)).state
+    assert not after.left and P.outcome_of(after, arch) in ("satisfied", "raving_fan")
+    unsettled = P.PersonaState(anger=0.5, trust=0.5, patience=0.5)
+    assert P.react(arch, unsettled, stim, np.random.default_rng(1)).state.left
