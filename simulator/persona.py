@@ -380,6 +380,8 @@ def _on_message(arch: Archetype, s: PersonaState, stim: Stimulus, roll: float, o
         out.variant = "explained"
 
     speak_chance = arch.reply_appetite if stim.public else 0.95
+    if "question" in f and q > 0:
+        speak_chance = 1.0  # asked politely what they need, people answer (rule 6)
     out.speak = roll < speak_chance or q < -0.2
     out.public = stim.public
     if kind == "private" or (kind == "reply" and "private_brushoff" in f):
@@ -533,6 +535,8 @@ def _on_pile_on(arch: Archetype, s: PersonaState, stim: Stimulus, roll: float, o
     out.trigger, out.public = "pile_on", True
     if s.left or s.disengaged:
         return s
+    if s.resolved >= 0.55 and s.anger < 0.3 and not arch.feeds_on_replies:
+        return s  # their problem is solved: a crowd elsewhere is no longer their fight
     out.speak = roll < 0.5 + arch.pile_on_boost
     return replace(s, anger=s.anger + arch.pile_on_boost * 0.5, attention=s.attention + arch.pile_on_boost)
 

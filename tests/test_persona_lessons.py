@@ -484,3 +484,16 @@ def test_closing_a_settled_conversation_politely_does_not_lose_the_customer():
     assert not after.left and P.outcome_of(after, arch) in ("satisfied", "raving_fan")
     unsettled = P.PersonaState(anger=0.5, trust=0.5, patience=0.5)
     assert P.react(arch, unsettled, stim, np.random.default_rng(1)).state.left
+
+
+def test_a_crowd_does_not_embolden_a_customer_whose_problem_is_solved():
+    import numpy as np
+
+    from simulator import persona as P
+
+    arch = P.ARCHETYPES["reasonable"]
+    settled = P.PersonaState(anger=0.1, trust=0.8, patience=0.8, heard=0.8, resolved=0.8)
+    reaction = P.react(arch, settled, P.Stimulus("pile_on"), np.random.default_rng(0))
+    assert not reaction.speak and reaction.state.anger == settled.anger
+    angry = P.PersonaState(anger=0.6, trust=0.4, patience=0.5)
+    assert P.react(arch, angry, P.Stimulus("pile_on"), np.random.default_rng(0)).state.anger > angry.anger
