@@ -451,7 +451,15 @@ def _hostile_post(post: str) -> bool:
         or _masked_profanity(work)
         or _finds(_RX["insult"], low)
         or _shouting(work)
+        or _RUDE_POST.search(low)
     )
+
+
+# What customers say when they are rude to a brand (not what a brand says to a customer).
+_RUDE_POST = re.compile(
+    r"\b(scam(mers)?|rip-?off|frauds?|liars?|clowns?|pathetic|useless|garbage|trash|"
+    r"incompetent|thieves|crooks|joke of a|prove me wrong)\b|🤡|🖕|💩"
+)
 
 
 # --- sentiment -----------------------------------------------------------------------------------
@@ -580,10 +588,8 @@ def rules_for(features: Mapping[str, bool], context: ReplyContext | None = None)
     elif (f["thanks"] or f["personalised"]) and not (f["argue"] or f["blame"] or f["non_apology"]):
         out[2] = KEPT
 
-    customer_difficult = bool(
-        context is not None
-        and (context.unreasonable_request or _hostile_post(context.customer_post or ""))
-    )
+    rude_customer = bool(context is not None and _hostile_post(context.customer_post or ""))
+    customer_difficult = bool(context is not None and (context.unreasonable_request or rude_customer))
     if f["blame"] or f["insult"] or f["sarcasm"]:
         out[3] = BROKEN
     elif customer_difficult and engaged and not f["argue"]:
@@ -596,7 +602,8 @@ def rules_for(features: Mapping[str, bool], context: ReplyContext | None = None)
 
     if f["insult"] or f["profanity"] or f["sarcasm"]:
         out[5] = BROKEN
-    elif (f["thanks"] or f["apology"]) and not f["shouting"]:
+    elif (f["thanks"] or f["apology"]) and not f["shouting"] and rude_customer:
+        # Politeness *against rudeness*: only a rude post gives the rule something to be kept against.
         out[5] = KEPT
 
     if f["question"]:

@@ -709,7 +709,7 @@ def turning_points_of(session: Session, top: int = 3, *, overall: int | None = N
 
 # The rule a debrief should name first when one reply engages several: what most likely made the
 # difference (an apology or a recruiting question when it helped; an argument when it hurt).
-_KEPT_PRIORITY = (8, 6, 9, 4, 5, 3, 7, 1, 2)
+_KEPT_PRIORITY = (8, 6, 9, 4, 5, 3, 2, 7, 1)
 _BROKEN_PRIORITY = (7, 1, 2, 5, 4, 8, 6, 9, 3)
 
 

@@ -490,10 +490,12 @@ class Session:
         return concrete, choice
 
     def _context(self) -> analysis.ReplyContext:
+        """What the reply answers: the complaint and the customer's latest words (for personalisation
+        and for rules 3 and 5, which are about how rude posts are answered)."""
         p = self.scenario.persona
-        return analysis.ReplyContext(
-            customer_name=p.name, customer_post=p.opening, unreasonable_request=p.unreasonable_request
-        )
+        latest = next((post.text for post in reversed(self.posts.values()) if post.author == "customer"), "")
+        said = p.opening if latest in ("", p.opening) else f"{p.opening}\n{latest}"
+        return analysis.ReplyContext(customer_name=p.name, customer_post=said, unreasonable_request=p.unreasonable_request)
 
     def _analyse(self, text: str, choice: Choice | None) -> analysis.Analysis:
         if choice is not None and choice.tagged:

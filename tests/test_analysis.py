@@ -277,11 +277,14 @@ def test_rules_for_mapping() -> None:
     assert rules_for({"argue": True}) == {1: "broken", 4: "broken", 7: "broken"}
     assert rules_for({"apology": True, "question": True}) == {
         1: "kept",
-        5: "kept",
         6: "kept",
         7: "kept",
         8: "kept",
     }
+    # rule 5 is politeness *against rudeness*: kept only when the customer was rude
+    rude = ReplyContext(customer_post="You people are a scam and a joke. Useless.")
+    assert rules_for({"apology": True, "question": True}, rude)[5] == "kept"
+    assert rules_for({"insult": True})[5] == "broken"
     assert rules_for({"non_apology": True})[8] == "broken"
     assert rules_for({"empathy": True})[4] == "kept"
     assert rules_for({"thanks": True})[2] == "kept"
@@ -357,7 +360,7 @@ def test_from_tags_trusts_the_author() -> None:
     assert isinstance(a, Analysis)
     assert a.features["apology"] and a.features["question"] and not a.features["argue"]
     assert a.spans == ()
-    assert a.rules == {1: "kept", 5: "kept", 6: "kept", 7: "kept", 8: "kept"}
+    assert a.rules == {1: "kept", 6: "kept", 7: "kept", 8: "kept"}
     assert -1 <= a.sentiment <= 1
     sarcastic = from_tags("Wow, great job reading the label", ["sarcasm"])
     assert sarcastic.sentiment < 0

@@ -94,7 +94,10 @@ def test_the_same_good_reply_two_hours_late_scores_lower(path):
         late = _play(scenario, [{"wait": "2h"}, Reply(text)], seed)
         assert prompt.overall > late.overall, (seed, prompt.overall, late.overall)
         assert prompt.dimensions["timeliness"] > late.dimensions["timeliness"]
-        assert prompt.rules == late.rules  # the same words: the same conduct verdicts
+        # The same words break no rule either way (two hours on, the customer has grown ruder, so the
+        # same politeness can also keep rules 3 and 5, which are about answering rudeness).
+        assert all(v["broken"] == 0 for v in prompt.rules.values())
+        assert all(v["broken"] == 0 for v in late.rules.values())
 
 
 def test_starter_good_bad_nothing_numbers(starter):
