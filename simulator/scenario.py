@@ -90,6 +90,7 @@ class Choice:
     set: tuple[tuple[str, object], ...] = ()
     goto: str | None = None
     tagged: bool = False  # the author listed features, so the analyser is not consulted
+    sticky: bool = False  # offered again after it was taken
 
 
 @dataclass(frozen=True)
@@ -511,6 +512,7 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
                         id=c["id"], label=c["label"], action=c["action"], text=c["text"],
                         features=tuple(c.get("features") or ()), feedback=c["feedback"], when=_cond(c.get("when")),
                         set=_pairs(c.get("set")), goto=c.get("goto"), tagged=c.get("features") is not None,
+                        sticky=c["sticky"],
                     )
                     for c in x["choices"]
                 ),

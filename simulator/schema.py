@@ -146,6 +146,7 @@ CHOICE = Obj(
         "when": Cond("Only offered while this holds."),
         "set": Map("State variables to set when chosen.", Any_("value")),
         "goto": Id("Beat to move to after this choice."),
+        "sticky": Bool("Offer it again after it was taken (suggested moves are once-only by default, like ink's choices).", default=False),
     },
 )
 

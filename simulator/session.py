@@ -171,6 +171,7 @@ class Session:
         self.customer_posts = 0
         self.beat: str | None = None
         self.visited: list[str] = []
+        self.chosen: list[str] = []  # suggested moves taken (or matched by free text), once-only
         self.fired: list[str] = []
         self.used_lines: set[str] = set()
         self.finished = False
@@ -208,7 +209,10 @@ class Session:
         if beat is None or self.finished:
             return ()
         env = self.env()
-        return tuple(c for c in beat.choices if c.when is None or c.when(env))
+        return tuple(
+            c for c in beat.choices
+            if (c.sticky or c.id not in self.chosen) and (c.when is None or c.when(env))
+        )
 
     def act(self, action) -> tuple[Event, ...]:
         """Apply one trainee action; the clock moves by its cost (turn mode) and the world reacts."""
@@ -526,6 +530,7 @@ class Session:
             self.records.append(Record(n, self.t, action, "wait", {"minutes": action.minutes}))
             self._run_until(min(self.t + action.minutes, self.scenario.time_limit))
         if choice is not None:
+            self.chosen.append(choice.id)
             for name, value in choice.set:
                 self.vars[name] = value
             if choice.goto and not self.finished:

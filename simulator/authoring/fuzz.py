@@ -119,7 +119,10 @@ def playthrough(scenario: Scenario, seed: int, max_actions: int = MAX_ACTIONS) -
             beat = session.current_beat()
             for c in choices:
                 offered.add((beat.id, c.id))
-            if beat is not None and not choices and not beat.end:
+            # Suggested moves are once-only: a beat whose moves were all taken is a finished
+            # conversation, not a dead end (the trainee can still write, act or close the case).
+            used_up = beat is not None and any(c.id in session.chosen for c in beat.choices)
+            if beat is not None and not choices and not beat.end and not used_up:
                 stranded = stranded if stranded and stranded[0] == beat.id else (beat.id, session.t)
             else:
                 stranded = None
