@@ -192,9 +192,12 @@ def _moments(session: Session, extra: Mapping[int, tuple[float, str]]) -> dict[i
 
     # 1. Worst case: the first negative spike (or the team opened the forecast).
     spike = max(SPIKE_MIN, int(SPIKE_SHARE * session.audience.n))
-    snap = next((h for h in session.ripple.history if h.negative_reach >= spike), None)
+    # Spread beyond the people who saw the complaint the moment it was posted (its author's followers).
+    history = session.ripple.history
+    base = history[0].negative_reach if history and history[0].t == 0 else 0
+    snap = next((h for h in history if h.negative_reach - base >= spike), None)
     if snap is not None:
-        offer(1, snap.t, f"negative reach passed {spike:,} people")
+        offer(1, snap.t, f"negative reach grew by {spike:,} people beyond the complaint's own followers")
     news = _first(ev, ("inject",), lambda e: e.data.get("kind") == "news")
     if news is not None:
         offer(1, news.t, "the press is asking")

@@ -449,6 +449,7 @@ class Session:
     def _opening(self) -> None:
         p = self.scenario.persona
         self._customer_post(p.opening, public=True, valence=min(-0.2, 0.3 - p.anger), trigger=None)
+        self.ripple.advance(0.0)  # the author's followers see the complaint the moment it is posted
         for name, value in self.start.values:
             self.vars[name] = value
         first = self.start.beat or (self.scenario.beats[0].id if self.scenario.beats else None)

@@ -199,6 +199,14 @@ def test_served_drill_in_headless_chromium(served, tmp_path):
             mark = screen.mark()
             page.keyboard.press("1")  # the first suggested reply
             _wait_text(page, screen, "We apologize, Dan", mark)
+            mark = screen.mark()
+            page.keyboard.press("o")  # offer free same-day delivery: over the agent's authority
+            _wait_text(page, screen, "Offer a remedy", mark)
+            for _ in range(3):
+                page.keyboard.press("ArrowDown")
+                page.wait_for_timeout(100)
+            mark = screen.mark()
+            page.keyboard.press("Enter")
             answered = 0
             asked: set[str] = set()
             while answered < 7:  # the planning questions whose moment came: the room answers each once
@@ -218,7 +226,7 @@ def test_served_drill_in_headless_chromium(served, tmp_path):
                 page.keyboard.press("Enter")
                 answered += 1
                 page.wait_for_timeout(300)
-            assert answered >= 1  # the first negative spike asks for the worst case
+            assert answered >= 1  # a blocked offer asks who needs to know and what the all-in is
             mark = screen.mark()
             page.keyboard.press("c")  # the facilitator console
             _wait_text(page, screen, "Facilitator console", mark)

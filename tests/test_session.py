@@ -338,3 +338,8 @@ def test_suggested_moves_are_once_only_unless_sticky(starter):
     assert live.choices() == ()
     with pytest.raises(SessionError, match="not available"):
         live.act(A.Choose("thank_publicly"))
+
+
+def test_the_complaint_is_seen_the_moment_it_is_posted(starter):
+    session = Session(starter, 7)
+    assert session.t == 0 and session.ripple.snapshot().reach > 0
