@@ -29,8 +29,8 @@ def register(sub) -> None:
 class _Progress:
     """A one-line progress bar on stderr, only for a terminal and only for runs long enough to need it."""
 
-    def __init__(self, stream=sys.stderr):
-        self.stream = stream
+    def __init__(self, stream=None):
+        self.stream = stream if stream is not None else sys.stderr
         self.started = time.monotonic()
         self.shown = False
         self.live = bool(getattr(stream, "isatty", lambda: False)())
