@@ -26,29 +26,14 @@ from functools import lru_cache
 from typing import Any
 
 from simulator import lexicon as lx
+from simulator import vocab
 
-FEATURES = (
-    "apology",
-    "non_apology",
-    "empathy",
-    "thanks",
-    "argue",
-    "blame",
-    "sarcasm",
-    "insult",
-    "profanity",
-    "shouting",
-    "question",
-    "solution",
-    "private_move",
-    "promise",
-    "personalised",
-    "form_letter",
-)
-# Not part of the architecture contract's tuple, but reported alongside it: a private move that
-# goes nowhere, and whether the reply says "we can't" (needed for rule 9).
+# The feature names are the format's vocabulary (authors tag suggested replies with them), so they
+# are defined once, in vocab.py. The last two are reported alongside the contract's tuple: a
+# private move that goes nowhere, and whether the reply says "we can't" (needed for rule 9).
 EXTRA_FEATURES = ("private_brushoff", "refusal")
-ALL_FEATURES = FEATURES + EXTRA_FEATURES
+ALL_FEATURES = vocab.FEATURES
+FEATURES = tuple(f for f in ALL_FEATURES if f not in EXTRA_FEATURES)
 
 MAX_CHARS = 5000
 KEPT, BROKEN = "kept", "broken"
@@ -776,22 +761,9 @@ def from_tags(text: str, tags: Iterable[str], context: ReplyContext | None = Non
 
 # --- evaluation ------------------------------------------------------------------------------------
 
-CORE_LABELS = (
-    "apology",
-    "empathy",
-    "thanks",
-    "argue",
-    "blame",
-    "sarcasm",
-    "insult",
-    "profanity",
-    "shouting",
-    "question",
-    "solution",
-    "private_move",
-    "promise",
-    "form_letter",
-)
+# Every reply in the evaluation set is labelled for these (non_apology and personalised depend on
+# context and are labelled where they apply).
+CORE_LABELS = tuple(f for f in FEATURES if f not in ("non_apology", "personalised"))
 
 
 def evaluate(path: str | Any) -> dict[str, Any]:

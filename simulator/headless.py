@@ -14,7 +14,7 @@ from .actions import ActionError, parse_action
 from .diagnostics import Diagnostic, ScenarioError
 from .scenario import Scenario, find_scenario, load_scenario
 from .session import Session, SessionError, Start
-from .yamlsafe import YamlError, as_diagnostic, load_path
+from .yamlsafe import load_checked
 
 
 @dataclass(frozen=True)
@@ -27,12 +27,7 @@ class Script:
 def load_script(path) -> Script:
     """A play script: an optional `seed` and `actions`; errors as path:line:col diagnostics."""
     p = str(path)
-    try:
-        loaded = load_path(path)
-    except YamlError as exc:
-        raise ScenarioError([as_diagnostic(p, exc)]) from None
-    except OSError as exc:
-        raise ScenarioError([Diagnostic(p, 1, 1, "error", "io", exc.strerror or str(exc))]) from None
+    loaded = load_checked(path)
     data = loaded.data
     if isinstance(data, list):
         data = {"actions": data}

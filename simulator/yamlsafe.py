@@ -275,5 +275,18 @@ def load_path(path) -> Loaded:
     return load_bytes(raw)
 
 
+def load_checked(path) -> Loaded:
+    """Read a YAML file for a checker: any problem becomes a ScenarioError with its position."""
+    from .diagnostics import ScenarioError
+
+    p = str(path)
+    try:
+        return load_path(path)
+    except YamlError as exc:
+        raise ScenarioError([as_diagnostic(p, exc)]) from None
+    except OSError as exc:
+        raise ScenarioError([Diagnostic(p, 1, 1, "error", "io", exc.strerror or str(exc))]) from None
+
+
 def as_diagnostic(path: str, error: YamlError) -> Diagnostic:
     return Diagnostic(path, error.line, error.col, "error", error.code, error.message)

@@ -14,23 +14,10 @@ from typing import Any
 import pytest
 import yaml
 
+from simulator.analysis import CORE_LABELS
+
 DATA = Path(__file__).parent / "data" / "replies.yaml"
-CORE = (
-    "apology",
-    "empathy",
-    "thanks",
-    "argue",
-    "blame",
-    "sarcasm",
-    "insult",
-    "profanity",
-    "shouting",
-    "question",
-    "solution",
-    "private_move",
-    "promise",
-    "form_letter",
-)
+CORE = CORE_LABELS
 STRICT = ("apology", "private_move", "question", "blame", "argue")  # the debrief leans on these
 STRICT_FLOOR = 0.85
 OTHER_FLOOR = 0.70

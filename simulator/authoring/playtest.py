@@ -26,7 +26,7 @@ from .. import schema
 from ..actions import ActionError, parse_action
 from ..diagnostics import Diagnostic, ScenarioError, did_you_mean
 from ..scenario import Scenario, load_scenario
-from ..yamlsafe import YamlError, as_diagnostic, load_path
+from ..yamlsafe import YamlError, load_checked, load_path
 
 SUFFIX = ".playtest.yaml"
 
@@ -115,12 +115,7 @@ def scenario_for(playtest_path) -> Path:
 def read_playtests(path) -> list[PlayTest]:
     """The tests in a `*.playtest.yaml` file; raises ScenarioError with every problem."""
     p = str(path)
-    try:
-        loaded = load_path(path)
-    except YamlError as exc:
-        raise ScenarioError([as_diagnostic(p, exc)]) from None
-    except OSError as exc:
-        raise ScenarioError([Diagnostic(p, 1, 1, "error", "io", exc.strerror or str(exc))]) from None
+    loaded = load_checked(path)
     if loaded.data is None:
         raise ScenarioError([Diagnostic(p, 1, 1, "error", "empty", "the file is empty; a playtest file needs 'tests:'")])
     data, diagnostics = schema.check_document(p, loaded, PLAYTEST_FILE)

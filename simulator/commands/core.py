@@ -185,6 +185,22 @@ def cmd_list(args) -> int:
     return 0
 
 
+def emit(text: str, output: str | None) -> None:
+    """A document to -o FILE (saying so on stderr) or to stdout; an unwritable file is exit 1."""
+    if output:
+        try:
+            path = Path(output)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(path)  # a half-written report never replaces a good one
+        except OSError as exc:
+            raise Failure(f"{output}:1:1: error: io: {exc.strerror or exc}") from None
+        print(f"wrote {output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
 def _clean(text: str) -> str:
     """Scenario text printed on a terminal: control characters shown, never obeyed."""
     return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in " ".join(text.split()))

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 
 from ..cli import Failure, UsageError
+from .core import emit
 
 
 def register(sub) -> None:
@@ -128,14 +128,7 @@ def cmd_playbook(args) -> int:
         text = playbook.render(session, worst=worst, date=date)
     except DrillError as exc:
         raise Failure(f"{path}:1:1: error: drill: {exc}") from None
-    if args.output:
-        try:
-            Path(args.output).write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise Failure(f"{args.output}:1:1: error: io: {exc.strerror or exc}") from None
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    emit(text, args.output)
     return 0
 
 

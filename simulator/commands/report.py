@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from ..cli import Failure, UsageError
+from .core import emit
 
 
 def register(sub) -> None:
@@ -71,17 +72,7 @@ def cmd_report(args) -> int:
     row = store.row(path)
     date = args.date or (row.started if row is not None else started_of(path))
     forecast = _forecast(session, args.forecast) if args.forecast else None
-    text = render(session, card, fmt, forecast, date=date)
-    if args.output:
-        from ..report import write_report
-
-        try:
-            write_report(session, card, args.output, fmt, forecast, date=date)
-        except OSError as exc:
-            raise Failure(f"{args.output}:1:1: error: io: {exc.strerror or exc}") from None
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    emit(render(session, card, fmt, forecast, date=date), args.output)
     return 0
 
 
