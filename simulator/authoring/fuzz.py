@@ -150,6 +150,16 @@ def playthrough(scenario: Scenario, seed: int, max_actions: int = MAX_ACTIONS) -
                frozenset(session.used_lines), frozenset(session.fired), dead_end=dead)
 
 
+def _next_happening(session) -> float | None:
+    """Minutes until the next timed inject or scheduled happening, if one comes before the end."""
+    times = [i.at for i in session.scenario.injects if i.at is not None and i.id not in session.fired and i.at > session.t]
+    times += [entry[0] for entry in session.agenda if entry[0] > session.t]
+    soon = min(times, default=None)
+    if soon is None or soon >= session.scenario.time_limit:
+        return None
+    return round(max(1.0, soon - session.t + 0.5), 2)
+
+
 def _pick(rng: np.random.Generator, session, choices, stranded: bool):
     """The robot's next move. Stranded (nothing to pick), it never closes the case: it waits and
     tries free moves, so a dead end shows as the clock running out."""
@@ -183,6 +193,11 @@ def _pick(rng: np.random.Generator, session, choices, stranded: bool):
         remedy = s.remedies[int(rng.integers(len(s.remedies)))]
         return A.Offer(remedy.id)
     if kind == "wait":
+        upcoming = _next_happening(session)
+        if upcoming is not None and rng.random() < 0.5:
+            # Like a team watching the feed: wait until the next thing happens (an inject, a
+            # reply, an approval), which carries the robot through a day-long drill.
+            return A.Wait(upcoming)
         return A.Wait(float(rng.choice([5.0, 10.0, 15.0, 30.0, 60.0])))
     if kind == "hide":
         return A.Hide(customer_posts[int(rng.integers(len(customer_posts)))].id)
