@@ -89,6 +89,12 @@ def main(argv=None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # a bug of ours: one line for the user, the traceback on request
+        if os.environ.get("CRISIS_DEBUG"):
+            raise
+        print(f"crisis: internal error: {type(exc).__name__}: {exc} "
+              "(run again with CRISIS_DEBUG=1 to see where, and please report it)", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

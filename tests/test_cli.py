@@ -183,3 +183,19 @@ def test_version_and_help():
     assert crisis("--version").returncode == 0
     helped = crisis("--help")
     assert helped.returncode == 0 and "validate" in helped.stdout and "run" in helped.stdout
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, capsys):
+    from simulator.commands import core
+
+    def boom(args):
+        raise RuntimeError("something we did not foresee")
+
+    monkeypatch.setattr(core, "cmd_schema", boom)
+    monkeypatch.delenv("CRISIS_DEBUG", raising=False)
+    assert main(["schema"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("crisis: internal error: RuntimeError: something we did not foresee") and "Traceback" not in err
+    monkeypatch.setenv("CRISIS_DEBUG", "1")
+    with pytest.raises(RuntimeError):
+        main(["schema"])
