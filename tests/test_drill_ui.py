@@ -136,3 +136,18 @@ async def test_approval_question_console_forecast_and_debrief(scenario):
         await settle(pilot, rounds=8)
         result = str(fork.query_one("#fork-result").render())
         assert "what the team did" in result and "what if" in result and "overall" in result
+
+
+async def test_home_starts_a_team_drill_with_role_assignment():
+    from ui_helpers import make_app, settle
+
+    from simulator.ui.screens.drill_modals import RoleAssignment
+    from simulator.ui.screens.home import HomeScreen
+
+    app = make_app()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, RoleAssignment)

@@ -55,6 +55,12 @@ class CrisisApp(App):
 
     # ------------------------------------------------------------------ navigation used by the screens
 
+    def open_drill(self, scenario) -> None:
+        """The scenario as a team drill: role assignment, then the drill screen."""
+        from .screens.drill_play import open_drill
+
+        open_drill(self, scenario, self._fixed_seed)
+
     def new_seed(self) -> int:
         """A fresh seed for a new run (the seed is shown, so any run can be replayed exactly)."""
         return secrets.randbelow(1_000_000)

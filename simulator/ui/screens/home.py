@@ -20,6 +20,7 @@ class HomeScreen(Screen):
         Binding("enter", "play", "Play", show=True),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("r", "resume", "Resume"),
+        Binding("t", "drill", "Team drill"),
         Binding("h", "history", "History"),
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
@@ -122,8 +123,9 @@ class HomeScreen(Screen):
                 listing.action_cursor_down() if event.key == "down" else listing.action_cursor_up()
                 event.stop()
             return
+        own_keys = {key for binding in self.BINDINGS for key in binding.key.split(",")}
         if event.character and event.character.isprintable() and not event.character.isspace() \
-                and event.key not in {"r", "h", "q", "question_mark", "slash"}:
+                and event.key not in own_keys:
             filter_box.focus()
             filter_box.insert_text_at_cursor(event.character)
             event.stop()
@@ -193,6 +195,13 @@ class HomeScreen(Screen):
         option = self.query_one("#scenarios", OptionList).highlighted_option
         if option is not None and option.id:
             self._play(option.id)
+
+    def action_drill(self) -> None:
+        """Run the highlighted scenario as a team drill: assign roles first (docs/drill.md)."""
+        option = self.query_one("#scenarios", OptionList).highlighted_option
+        scenario = self.app.catalog.get(option.id) if option is not None and option.id else None
+        if scenario is not None:
+            self.app.open_drill(scenario)
 
     def _play(self, scenario_id: str) -> None:
         scenario = self.app.catalog.get(scenario_id)
