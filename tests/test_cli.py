@@ -199,3 +199,22 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, capsys):
     monkeypatch.setenv("CRISIS_DEBUG", "1")
     with pytest.raises(RuntimeError):
         main(["schema"])
+
+
+@pytest.mark.parametrize("command", [["report"], ["playbook"], ["fork", "--list"]])
+def test_every_saved_session_command_survives_a_transcript_that_replays_differently(tmp_path, command):
+    """Report, playbook and fork open saved sessions the same way (commands.core.load_saved)."""
+    script = tmp_path / "s.yaml"
+    script.write_text(GOOD_SCRIPT, encoding="utf-8")
+    home = tmp_path / "home"
+    assert crisis("--home", str(home), "run", "stock-check", "--script", str(script), "--save").returncode == 0
+    path = next((home / "sessions").glob("*.jsonl"))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    step = json.loads(lines[1])
+    step["events"][0]["text"] = "as an older version of the game recorded it"
+    lines[1] = json.dumps(step)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = crisis("--home", str(home), command[0], path.stem, *command[1:])
+    assert result.returncode == 0, result.stderr
+    assert "replays differently" in result.stderr and "as the current version plays them" in result.stderr
+    assert "Traceback" not in result.stderr

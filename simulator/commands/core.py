@@ -201,9 +201,47 @@ def emit(text: str, output: str | None) -> None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
-def _clean(text: str) -> str:
+def _clean(text) -> str:
     """Scenario text printed on a terminal: control characters shown, never obeyed."""
-    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in " ".join(text.split()))
+    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in " ".join(str(text).split()))
+
+
+def load_saved(ref):
+    """A saved session replayed from its transcript: (path, transcript, session), or Failure.
+
+    Every command that opens a saved session (report, playbook, fork, worst-case) goes through
+    here, so they accept the same references and fail the same way. A transcript that replays
+    differently because the code changed since it was played is replayed as the current version
+    plays its moves, with a note, so old sessions stay usable.
+    """
+    from .. import transcript as T
+    from ..diagnostics import ScenarioError
+    from ..store import Store, scenario_for
+
+    try:
+        path = Store().path_of(ref)
+    except FileNotFoundError as exc:
+        raise Failure(f"{ref}:1:1: error: not-found: {exc}") from None
+    try:
+        transcript = T.read(path)
+        scenario = scenario_for(transcript)
+        try:
+            session = T.restore(transcript, scenario)
+        except T.TranscriptError as exc:
+            if "replays differently" not in str(exc):
+                raise
+            print(f"{exc}; note: using the moves as the current version plays them", file=sys.stderr)
+            session = T.restore(transcript, scenario, verify=False)
+    except T.TranscriptError as exc:
+        text = str(exc)
+        raise Failure(text if ": error: " in text else text.replace(": ", ": error: transcript: ", 1)) from None
+    except ScenarioError as exc:
+        raise Failure(f"{path}:1:1: error: scenario: the session's scenario no longer loads:\n{exc}") from None
+    except FileNotFoundError as exc:
+        raise Failure(f"{path}:1:1: error: scenario: {exc}") from None
+    if transcript.truncated:
+        print(f"{path}: note: the last line was cut off (a crash mid-write); using the steps before it", file=sys.stderr)
+    return path, transcript, session
 
 
 def cmd_validate(args) -> int:

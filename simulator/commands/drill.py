@@ -12,7 +12,7 @@ import json
 import sys
 
 from ..cli import Failure, UsageError
-from .core import emit
+from .core import _clean, emit, load_saved
 
 
 def register(sub) -> None:
@@ -53,34 +53,9 @@ def register(sub) -> None:
 # ---------------------------------------------------------------- helpers
 
 
-def _clean(text) -> str:
-    """Text printed on a terminal: control characters shown, never obeyed."""
-    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in " ".join(str(text).split()))
-
-
 def load_session(ref):
-    """Replay a saved session, or Failure in the `path:line:col: error: CODE: message` form."""
-    from .. import transcript as T
-    from ..diagnostics import ScenarioError
-    from ..store import Store, scenario_for
-
-    try:
-        path = Store().path_of(ref)
-    except FileNotFoundError as exc:
-        raise Failure(f"{ref}:1:1: error: not-found: {exc}") from None
-    try:
-        transcript = T.read(path)
-        scenario = scenario_for(transcript)
-        session = T.restore(transcript, scenario)
-    except T.TranscriptError as exc:
-        text = str(exc)
-        raise Failure(text if ": error: " in text else text.replace(": ", ": error: transcript: ", 1)) from None
-    except ScenarioError as exc:
-        raise Failure(f"{path}:1:1: error: scenario: the session's scenario no longer loads:\n{exc}") from None
-    except FileNotFoundError as exc:
-        raise Failure(f"{path}:1:1: error: scenario: {exc}") from None
-    if transcript.truncated:
-        print(f"{path}: note: the last line was cut off (a crash mid-write); using the steps before it", file=sys.stderr)
+    """Replay a saved session (see core.load_saved): (path, session), or Failure."""
+    path, _, session = load_saved(ref)
     return path, session
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..cli import Failure, UsageError
-from .core import emit
+from ..cli import UsageError
+from .core import emit, load_saved
 
 
 def register(sub) -> None:
@@ -28,11 +28,9 @@ def register(sub) -> None:
 def cmd_report(args) -> int:
     import datetime as dt
 
-    from .. import transcript as T
-    from ..diagnostics import ScenarioError
     from ..report import render
     from ..scoring import score
-    from ..store import Store, scenario_for, started_of
+    from ..store import Store, started_of
 
     if args.forecast < 0 or args.forecast > 100_000:
         raise UsageError("--forecast takes a number of rollouts from 0 to 100000")
@@ -43,29 +41,7 @@ def cmd_report(args) -> int:
             raise UsageError(f"--date: '{args.date}' is not a date like 2025-03-14") from None
     fmt = args.format or ("html" if args.output and Path(args.output).suffix.lower() in (".html", ".htm") else "md")
     store = Store()
-    try:
-        path = store.path_of(args.session)
-    except FileNotFoundError as exc:
-        raise Failure(f"{args.session}:1:1: error: not-found: {exc}") from None
-    try:
-        transcript = T.read(path)
-        scenario = scenario_for(transcript)
-        try:
-            session = T.restore(transcript, scenario)
-        except T.TranscriptError as exc:
-            if "replays differently" not in str(exc):
-                raise
-            # The code changed since it was played: report what the moves give now, and say so.
-            print(f"{exc}; note: reporting the moves as the current version plays them", file=sys.stderr)
-            session = T.restore(transcript, scenario, verify=False)
-    except T.TranscriptError as exc:
-        raise Failure(f"{_one_line(exc)}" if ":" in str(exc) else f"{path}:1:1: error: transcript: {exc}") from None
-    except ScenarioError as exc:
-        raise Failure(f"{path}:1:1: error: scenario: the session's scenario no longer loads:\n{exc}") from None
-    except FileNotFoundError as exc:
-        raise Failure(f"{path}:1:1: error: scenario: {exc}") from None
-    if transcript.truncated:
-        print(f"{path}: note: the last line was cut off (a crash mid-write); reporting the steps before it", file=sys.stderr)
+    path, transcript, session = load_saved(args.session)
     if not transcript.finished:
         print(f"{path}: note: the session was not finished; the report assumes the trainee stopped here", file=sys.stderr)
     card = score(session)
@@ -74,11 +50,6 @@ def cmd_report(args) -> int:
     forecast = _forecast(session, args.forecast) if args.forecast else None
     emit(render(session, card, fmt, forecast, date=date), args.output)
     return 0
-
-
-def _one_line(exc) -> str:
-    text = str(exc)
-    return text if ": error: " in text else text.replace(": ", ": error: transcript: ", 1)
 
 
 def _forecast(session, rollouts: int):
