@@ -72,6 +72,8 @@ FEATURES = (
     "form_letter",
     "private_brushoff",
     "refusal",
+    "threat",
+    "off_topic",
 )
 
 REMEDY_KINDS = (

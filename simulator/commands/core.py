@@ -38,12 +38,19 @@ def register(sub) -> None:
     p.add_argument("--trainee", default="", help="name recorded with a saved session")
     p.set_defaults(handler=cmd_run)
 
-    p = sub.add_parser("analyze", help="analyse one reply: features, sentiment, rules")
-    p.add_argument("text", help="the reply ('-' reads standard input)")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--context", metavar="POST", default="", help="the customer's post, to judge personalisation")
+    p = sub.add_parser(
+        "analyze",
+        help="judge a reply (or a file of replies): labels with evidence, quality, rules",
+        description="Judge what a reply does, the way a seasoned social-media manager reads it: "
+        "labels with the sentence that carries each, a quality in [-1, 1], and Blanchard's rules.",
+    )
+    p.add_argument("text", nargs="?", help="the reply ('-' reads standard input)")
+    p.add_argument("--json", action="store_true", help="one JSON object (per reply)")
+    p.add_argument("--context", metavar="POST", default="", help="the customer's post the reply answers")
     p.add_argument("--name", default="", help="the customer's name")
     p.add_argument("--unreasonable", action="store_true", help="the customer's request cannot be granted (rule 9)")
+    p.add_argument("--jsonl", metavar="FILE", help='judge many replies: one {"text": ..., "context": ...} per line (- for stdin)')
+    p.add_argument("--csv", metavar="FILE", help="judge a spreadsheet export: a 'text' or 'reply' column, optionally the customer's post")
     p.set_defaults(handler=cmd_analyze)
 
     p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
@@ -343,24 +350,51 @@ def render_scorecard(card, scenario) -> str:
 
 
 def cmd_analyze(args) -> int:
-    from ..analysis import ReplyContext, analyze
+    from .. import audit
 
-    text = sys.stdin.read() if args.text == "-" else args.text
-    context = ReplyContext(customer_name=args.name, customer_post=args.context, unreasonable_request=args.unreasonable)
-    result = analyze(text, context)
+    if args.jsonl or args.csv:
+        if args.text is not None:
+            raise UsageError("give a reply or --jsonl/--csv, not both")
+        if args.jsonl and args.csv:
+            raise UsageError("give --jsonl or --csv, not both")
+        source = args.jsonl or args.csv
+        try:
+            if source == "-":
+                raw = sys.stdin.buffer.read(audit.MAX_BATCH_BYTES + 1)
+            else:
+                raw = audit.read_limited(Path(source))
+        except OSError as exc:
+            raise Failure(f"crisis: error: {source}: {exc.strerror or exc}") from None
+        except audit.AuditError as exc:
+            raise Failure(f"crisis: error: {source}: {exc}") from None
+        if len(raw) > audit.MAX_BATCH_BYTES:
+            raise Failure(f"crisis: error: {source}: larger than {audit.MAX_BATCH_BYTES // 1_000_000} MB")
+        rows = audit.rows_from_jsonl(raw) if args.jsonl else audit.rows_from_csv(raw)
+        failed = 0
+        try:
+            for row in rows:
+                if row.error:
+                    failed += 1
+                    print(f"{source}:{row.line}:1: error: {row.error}", file=sys.stderr)
+                    print(json.dumps({"line": row.line, "error": row.error}), flush=False)
+                    continue
+                result = audit.judge_row(row, unreasonable=args.unreasonable)
+                print(json.dumps(result, ensure_ascii=False, sort_keys=True))
+        except audit.AuditError as exc:
+            raise Failure(f"crisis: error: {source}: {exc}") from None
+        return 1 if failed else 0
+
+    if args.text is None:
+        raise UsageError("give the reply to judge, '-' for standard input, or --jsonl/--csv FILE")
+    text = audit.decode(sys.stdin.buffer.read(audit.MAX_REPLY_BYTES + 1)) if args.text == "-" else audit.safe(args.text)
+    if not text.strip():
+        raise Failure("crisis: error: the reply is empty: nothing to judge")
+    context = audit.context_for(args.context, args.name, args.unreasonable)
+    result = audit.analyse(text, context)
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True))
         return 0
-    from ..rules import rule
-
-    present = [f for f, v in result.features.items() if v is True]
-    print(f"features:  {', '.join(present) or 'none'}")
-    print(f"sentiment: {result.sentiment:+.2f}   words: {result.words}")
-    for span in result.spans:
-        print(f"  {span.feature:<13} “{_clean(span.text)}”")
-    for number, verdict in sorted(result.rules.items()):
-        mark = "kept  " if verdict == "kept" else "BROKEN"
-        print(f"rule {number} {mark} {rule(number).text}")
+    print(audit.describe(result))
     return 0
 
 
