@@ -247,6 +247,23 @@ def choose_thresholds(y: np.ndarray, probs: np.ndarray) -> np.ndarray:
     return out
 
 
+def choose_hostile_at(items: list[Item], hostile: np.ndarray) -> float:
+    """The point at which a sentence spoils a reply, from out-of-fold scores on training items.
+
+    Balances hostile replies that would slip through against sincere good replies (quality 0.25
+    and up, no hostile label) that would be wrongly spoiled.
+    """
+    bad = np.array([bool(it.labels & set(M.HOSTILE)) for it in items])
+    good = np.array([not (it.labels & set(M.HOSTILE)) and it.quality >= 0.25 for it in items])
+    best = (float("inf"), 0.5)
+    for at in np.round(np.arange(0.25, 0.61, 0.025), 3):
+        cost = int((bad & (hostile < at)).sum()) + int((good & (hostile >= at)).sum())
+        if cost < best[0]:
+            best = (cost, float(at))
+    print(f"hostile threshold {best[1]:g} (out-of-fold misses + false spoils: {best[0]})", file=sys.stderr)
+    return best[1]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--table", action="store_true", help="rebuild words.npz from WordLlama")
@@ -286,8 +303,9 @@ def main() -> None:
                 pred[te] = np.clip(xq[te] @ w + b, -1, 1)
             print(f"quality ridge {lam_q:g}: cross-validated MAE {np.abs(pred - d.q).mean():.3f}", file=sys.stderr)
     qw, qb = fit_quality(xq, d.q, LAMBDA_Q)
+    hostile_at = choose_hostile_at(items, oof_hostile)
     pred_q = np.clip(xq @ qw + qb, -1, 1)
-    pred_q = np.array([M.dominated(float(a), float(h)) for a, h in zip(pred_q, oof_hostile, strict=True)])
+    pred_q = np.array([M.dominated(float(a), float(h), hostile_at) for a, h in zip(pred_q, oof_hostile, strict=True)])
     print(f"quality: cross-fitted MAE {np.abs(pred_q - d.q).mean():.3f}", file=sys.stderr)
     params = fit_labels(d, mu, sigma, lam)
     dense_q = qw[: d.dense.shape[1] + len(M.LABELS) + 1]
@@ -306,6 +324,7 @@ def main() -> None:
             "q_dense": dense_q.astype(np.float32),
             "q_hash": hash_q.astype(np.float32),
             "q_bias": np.array(qb, dtype=np.float32),
+            "hostile_at": np.array(hostile_at, dtype=np.float32),
         },
     )
     print(f"wrote {DATA / 'judge.npz'} (lambda {lam:g})", file=sys.stderr)

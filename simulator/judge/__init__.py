@@ -102,11 +102,17 @@ class Judge:
                            len(text) > _features.text.MAX_CHARS, None)  # fmt: skip
         sents = _features.sentences(self.table, text, context, customer_name)
         scores = _model.score(self.weights, sents)
-        decided = frozenset(
-            name
-            for i, name in enumerate(LABELS)
-            if scores.probs[i] >= self.weights.thresholds[i]
-        )
+        decided = {
+            name for i, name in enumerate(LABELS) if scores.probs[i] >= self.weights.thresholds[i]
+        }
+        if {"apology", "non_apology"} <= decided:
+            # A sentence that deflects or negates its "sorry" is not also a real apology: the
+            # reply apologises only if some *other* sentence does (the labelling guide's rule).
+            ap, non = LABELS.index("apology"), LABELS.index("non_apology")
+            sp = scores.sentence_probs
+            others = sp[:, non] < self.weights.thresholds[non]
+            if not (others & (sp[:, ap] >= self.weights.thresholds[ap])).any():
+                decided.discard("apology")
         evidence = []
         for i, name in enumerate(LABELS):
             if name not in decided:
@@ -124,7 +130,7 @@ class Judge:
         return Verdict(
             text=text,
             labels={name: round(float(scores.probs[i]), 4) for i, name in enumerate(LABELS)},
-            decided=decided,
+            decided=frozenset(decided),
             evidence=tuple(sorted(evidence, key=lambda ev: (ev.start, LABELS.index(ev.label)))),
             quality=round(scores.quality, 4),
             deadline=promise,

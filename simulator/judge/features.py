@@ -134,10 +134,19 @@ def sentences(
         if len(p) >= 2
     }
     _, reply_upper = text.letters_upper_share(work)
+    # A sentence said again adds nothing: only its first time is read, so "sorry" five times
+    # weighs what "sorry" once does, and the repetition itself is a feature.
+    said: set[str] = set()
+    kept: list[tuple[int, int]] = []
+    for s, e in bounds:
+        key = " ".join(text.words(work[s:e])) or work[s:e]
+        if key not in said:
+            said.add(key)
+            kept.append((s, e))
+    repeats, total = len(bounds) - len(kept), len(bounds)
+    bounds = kept
     word_lists = [text.words(work[s:e]) for s, e in bounds]
     reply_vec = table.embed([w for ws in word_lists for w in ws])
-    keys = [" ".join(ws) for ws in word_lists]
-    repeats = sum(1 for i, k in enumerate(keys) if k and k in keys[:i])
     post_tone = tone(customer_post)[0]
     n = len(bounds)
     dims = table.dims
@@ -177,8 +186,8 @@ def sentences(
             "post_details": min(3, len(details & set(ws))) / 3,
             "post_similarity": float(vec @ post_vec),
             "reply_post_similarity": float(reply_vec @ post_vec),
-            "repeated": float(bool(keys[i]) and keys[i] in keys[:i]),
-            "reply_repeats": repeats / n,
+            "repeated": float(repeats > 0),
+            "reply_repeats": repeats / total,
             "no_known_words": float(not np.any(vec)),
             "tone": compound,
             "tone_pos": pos,

@@ -32,7 +32,6 @@ LABELS = (
 MEAN_POOLED = ("form_letter", "off_topic", "shouting")
 HOSTILE = ("sarcasm", "insult", "threat")
 SHARPNESS = 4.0  # the soft maximum's temperature: high enough to act as "any sentence"
-HOSTILE_AT = 0.5  # a sentence this likely to be hostile spoils the reply
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -59,6 +58,7 @@ class Weights:
     q_dense: np.ndarray  # [dense + labels + 1]
     q_hash: np.ndarray  # [HASH_DIM]
     q_bias: float
+    hostile_at: float  # a sentence this likely to be hostile spoils the reply (set by training)
 
     @property
     def mean_pooled(self) -> np.ndarray:
@@ -79,6 +79,7 @@ class Weights:
             q_dense=data["q_dense"].astype(np.float32),
             q_hash=data["q_hash"].astype(np.float32),
             q_bias=float(data["q_bias"].reshape(-1)[0]),
+            hostile_at=float(data["hostile_at"].reshape(-1)[0]),
         )
         if w.w_hash.shape != (HASH_DIM, len(LABELS)) or w.w_dense.shape[0] != w.mu.shape[0]:
             raise ValueError("judge weights do not fit this version's features; retrain the judge")
@@ -125,11 +126,11 @@ def hash_mean(s: Sentences) -> dict[int, float]:
     return {b: c / n for b, c in out.items()}
 
 
-def dominated(quality: float, hostile: float) -> float:
-    """A hostile sentence caps the reply's quality: -0.4 at the threshold, -1 when certain."""
-    if hostile < HOSTILE_AT:
+def dominated(quality: float, hostile: float, at: float) -> float:
+    """A hostile sentence caps the reply's quality: -0.4 at the threshold `at`, -1 when certain."""
+    if hostile < at:
         return quality
-    cap = -0.4 - 0.6 * (hostile - HOSTILE_AT) / (1 - HOSTILE_AT)
+    cap = -0.4 - 0.6 * (hostile - at) / max(1e-6, 1 - at)
     return min(quality, cap)
 
 
@@ -144,5 +145,5 @@ def score(w: Weights, s: Sentences) -> Scores:
     q = float(quality_inputs(w, s, probs, hostile) @ w.q_dense + w.q_bias)
     for b, share in hash_mean(s).items():
         q += share * float(w.q_hash[b])
-    q = dominated(max(-1.0, min(1.0, q)), hostile)
-    return Scores(probs, sent, q, worst if hostile >= HOSTILE_AT else -1)
+    q = dominated(max(-1.0, min(1.0, q)), hostile, w.hostile_at)
+    return Scores(probs, sent, q, worst if hostile >= w.hostile_at else -1)
