@@ -12,6 +12,6 @@ def _isolated_home(tmp_path, monkeypatch):
 
 @pytest.fixture
 def starter():
-    from simulator.scenario import load_scenario
+    from simulator.format.scenario import load_scenario
 
     return load_scenario(STARTER)

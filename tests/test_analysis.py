@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator import analysis
-from simulator.analysis import (
+from simulator.world import analysis
+from simulator.world.analysis import (
     ALL_FEATURES,
     FEATURES,
     Analysis,
@@ -19,7 +19,7 @@ from simulator.analysis import (
     from_tags,
     rules_for,
 )
-from simulator.rules import QUESTIONS, RULES, Question, Rule
+from simulator.world.rules import QUESTIONS, RULES, Question, Rule
 
 SEED_BAD = "well it's not really representative of the store's stock. Did you call???"
 SEED_MODEL = "We apologize; it's not a perfect system, but we're working on it! What item were you looking for?"
@@ -485,7 +485,7 @@ def test_property_on_domain_words(text: str, unreasonable: bool) -> None:
 
 def test_the_format_vocabulary_accepts_every_feature_the_analyser_reports():
     """Authors tag suggested replies with the analyser's feature names; the two lists are one."""
-    from simulator import vocab
-    from simulator.analysis import ALL_FEATURES
+    from simulator.format import vocab
+    from simulator.world.analysis import ALL_FEATURES
 
     assert set(vocab.FEATURES) == set(ALL_FEATURES)

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from simulator.analysis import CORE_LABELS
+from simulator.world.analysis import CORE_LABELS
 
 DATA = Path(__file__).parent / "data" / "replies.yaml"
 CORE = CORE_LABELS
@@ -24,15 +24,15 @@ OTHER_FLOOR = 0.70
 
 
 def evaluate(path: str | Path = DATA) -> dict[str, Any]:
-    """Per-feature precision/recall for a labelled file (delegates to simulator.analysis)."""
-    from simulator.analysis import evaluate as _evaluate
+    """Per-feature precision/recall for a labelled file (delegates to simulator.world.analysis)."""
+    from simulator.world.analysis import evaluate as _evaluate
 
     return _evaluate(path)
 
 
 @pytest.fixture(scope="module")
 def report() -> dict[str, Any]:
-    from simulator.analysis import format_table
+    from simulator.world.analysis import format_table
 
     result = evaluate(DATA)
     print("\n" + format_table(result))
@@ -71,7 +71,7 @@ def test_professional_replies_are_not_called_rude(report: dict[str, Any]) -> Non
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from simulator.analysis import format_table
+    from simulator.world.analysis import format_table
 
     result = evaluate(sys.argv[1] if len(sys.argv) > 1 else DATA)
     print(format_table(result))

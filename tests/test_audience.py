@@ -8,9 +8,9 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from simulator import audience as audience_mod
-from simulator.audience import AudienceError, build_audience, csr_from_edges
-from simulator.specs import AudienceSpec, GroupSpec
+from simulator.format.specs import AudienceSpec, GroupSpec
+from simulator.world import audience as audience_mod
+from simulator.world.audience import AudienceError, build_audience, csr_from_edges
 
 GROUPS = (
     GroupSpec("customer_followers", "customer_followers", share=0.3),
@@ -163,20 +163,21 @@ def test_impossible_specs():
 
 
 def test_big_audiences_are_cached_on_disk_and_come_back_identical(tmp_path, monkeypatch):
-    from simulator import session as S
-    from simulator.audience import load_audience, save_audience
-    from simulator.scenario import load_scenario_bytes
+    from simulator.engine import session as S
+    from simulator.format.scenario import load_scenario_bytes
+    from simulator.services import Workspace
+    from simulator.world.audience import load_audience, save_audience
 
-    monkeypatch.setenv("CRISIS_HOME", str(tmp_path))
+    ws = Workspace.at(tmp_path)
     monkeypatch.setattr(S, "DISK_CACHE_NODES", 100)
     text = (Path(__file__).resolve().parent.parent / "scenarios" / "stock-check.yaml").read_text(encoding="utf-8")
     scenario = load_scenario_bytes(text.replace("size: 3000", "size: 400").encode(), "s.yaml")
     S._AUDIENCE_CACHE.clear()
-    first = S.cached_audience(scenario, 3)
+    first = S.cached_audience(scenario, 3, ws.audiences)
     files = list((tmp_path / "cache").glob("audience-*.npz"))
     assert len(files) == 1
     S._AUDIENCE_CACHE.clear()
-    again = S.cached_audience(scenario, 3)
+    again = S.cached_audience(scenario, 3, ws.audiences)
     for name in ("indptr", "indices", "group", "reach", "activity", "susceptibility", "stance0", "edges"):
         assert np.array_equal(getattr(first, name), getattr(again, name)), name
     assert (first.groups, first.brand_node, first.customer_node) == (again.groups, again.brand_node, again.customer_node)
@@ -185,3 +186,21 @@ def test_big_audiences_are_cached_on_disk_and_come_back_identical(tmp_path, monk
     save_audience(first, tmp_path / "x.npz")
     assert load_audience(tmp_path / "x.npz").n == first.n
     S._AUDIENCE_CACHE.clear()
+    S.cached_audience(scenario, 4)  # no shelf handed in: the engine writes nothing
+    assert len(list((tmp_path / "cache").glob("audience-*.npz"))) == 1
+    S._AUDIENCE_CACHE.clear()
+
+
+def test_the_audience_cache_keeps_within_its_size_cap(tmp_path):
+    import os
+
+    from simulator.storage.audiences import AudienceCache
+
+    cache = AudienceCache(tmp_path, max_bytes=250)
+    for i, name in enumerate(("a", "b", "c")):
+        path = cache.path(name)
+        path.write_bytes(b"x" * 100)
+        os.utime(path, (1000 + i, 1000 + i))
+    removed = cache.evict()
+    assert [p.name for p in removed] == ["audience-a.npz"]
+    assert sorted(p.name for p in tmp_path.glob("*.npz")) == ["audience-b.npz", "audience-c.npz"]

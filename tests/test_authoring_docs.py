@@ -4,10 +4,10 @@ import json
 import re
 from pathlib import Path
 
-from simulator import schema
 from simulator.authoring.docgen import reference
 from simulator.authoring.lint import CODES
 from simulator.cli import main
+from simulator.format import schema
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 
@@ -53,7 +53,7 @@ def test_tutorial_shows_every_command_and_lint_code():
 
 def test_annotated_example_is_valid_and_lint_clean(tmp_path):
     from simulator.authoring.lint import lint_path
-    from simulator.scenario import validate_path
+    from simulator.format.scenario import validate_path
 
     text = (DOCS / "scenario-format.md").read_text(encoding="utf-8")
     example = text.split("```yaml\n", 1)[1].split("```", 1)[0]

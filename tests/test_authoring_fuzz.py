@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from simulator import session as session_module
 from simulator.authoring.fuzz import Run, fuzz, playthrough, summarise
 from simulator.cli import main
-from simulator.scenario import load_scenario
+from simulator.engine import session as session_module
+from simulator.format.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTER = ROOT / "scenarios" / "stock-check.yaml"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from simulator.authoring.graph import render
 from simulator.cli import main
-from simulator.scenario import load_scenario
+from simulator.format.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTER = ROOT / "scenarios" / "stock-check.yaml"

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from simulator.authoring import msel
 from simulator.cli import main
-from simulator.scenario import load_scenario
+from simulator.format.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTER = ROOT / "scenarios" / "stock-check.yaml"

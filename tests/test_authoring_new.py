@@ -7,8 +7,8 @@ import pytest
 from simulator.authoring.lint import lint_path
 from simulator.authoring.new import REPO_SCHEMA, schema_ref, slug
 from simulator.cli import main
+from simulator.format.scenario import load_scenario, validate_path
 from simulator.headless import run
-from simulator.scenario import load_scenario, validate_path
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
+from simulator.engine.session import Session
+from simulator.format.scenario import load_scenario
 from simulator.headless import run
-from simulator.scenario import load_scenario
-from simulator.session import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTER = ROOT / "scenarios" / "stock-check.yaml"

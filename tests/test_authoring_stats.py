@@ -5,7 +5,7 @@ from pathlib import Path
 
 from simulator.authoring.stats import stats_of, words
 from simulator.cli import main
-from simulator.scenario import load_scenario
+from simulator.format.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTER = ROOT / "scenarios" / "stock-check.yaml"

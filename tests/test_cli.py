@@ -186,7 +186,7 @@ def test_version_and_help():
 
 
 def test_an_unexpected_error_is_one_line_not_a_traceback(monkeypatch, capsys):
-    from simulator.commands import core
+    from simulator.cli import core
 
     def boom(args):
         raise RuntimeError("something we did not foresee")

@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from simulator.conditions import ConditionError, evaluate, parse
+from simulator.format.conditions import ConditionError, evaluate, parse
 
 
 @pytest.mark.parametrize(

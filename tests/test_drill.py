@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import STARTER
+from helpers import STARTER, workspace
 
-from simulator import actions as A
-from simulator import drill as D
-from simulator import transcript as T
+from simulator import services
 from simulator.cli import main
-from simulator.scenario import load_scenario
-from simulator.scoring import score
-from simulator.session import Session, SessionError, Start, replay
-from simulator.store import Store
+from simulator.engine.session import Session, SessionError, Start, replay
+from simulator.evaluate import drill as D
+from simulator.evaluate.scoring import score
+from simulator.format import actions as A
+from simulator.format.scenario import load_scenario
+from simulator.storage import transcript as T
 
 
 def drill_yaml(tmp_path: Path) -> Path:
@@ -86,8 +86,7 @@ def test_non_drill_transcript_header_is_unchanged(drill_scenario):
 
 
 def test_drill_transcript_records_team_and_resumes(drill_scenario, team):
-    store = Store()
-    session = store.open(drill_scenario, 7, start=D.drill_start(team))
+    session = services.open_session(workspace(), drill_scenario, 7, start=D.drill_start(team))
     session.act(A.Escalate("supervisor", "fair remedy is 60"))
     session.advance(12)
     session.decide("supervisor", True, who="Sam", limit=80)
@@ -358,8 +357,7 @@ def test_improvement_plan_names_people_and_dates(drill_scenario, team):
 
 
 def saved_drill(drill_scenario, team):
-    store = Store()
-    session = store.open(drill_scenario, 7, start=D.drill_start(team))
+    session = services.open_session(workspace(), drill_scenario, 7, start=D.drill_start(team))
     session.act(A.Choose("model"))
     session.act(A.Escalate("supervisor"))
     session.advance(12)

@@ -10,8 +10,8 @@ import pytest
 from test_drill import drill_yaml
 from ui_helpers import make_app, settle
 
-from simulator import actions as A
-from simulator.scenario import load_scenario
+from simulator.format import actions as A
+from simulator.format.scenario import load_scenario
 from simulator.ui.screens.drill_debrief import DrillDebriefScreen
 from simulator.ui.screens.drill_facilitator import FacilitatorConsole
 from simulator.ui.screens.drill_forecast import ForecastScreen
@@ -69,7 +69,7 @@ async def answer_dialogs(pilot, app, *, approve=True, answer="We decide together
 
 
 async def test_approval_question_console_forecast_and_debrief(scenario):
-    from simulator.drill import team_of
+    from simulator.evaluate.drill import team_of
 
     team = team_of(scenario, {"agent": "Ana", "supervisor": "Sam"})
     app = make_app(scenario=scenario, drill=True, team=team)

@@ -1,6 +1,6 @@
 import pytest
 
-from simulator.durations import format_duration, parse_duration
+from simulator.format.durations import format_duration, parse_duration
 
 
 @pytest.mark.parametrize(("raw", "minutes"), [("90m", 90), ("2h", 120), ("1d 3h", 1620), (45, 45), ("1h30m", 90), ("T+1h", 60), ("30s", 0.5), ("1.5h", 90)])

@@ -7,10 +7,10 @@ import json
 import numpy as np
 import pytest
 
-from simulator.audience import build_audience
-from simulator.forecast import forecast_cascades, histogram
-from simulator.ripple import Item, Ripple
-from simulator.specs import AudienceSpec, RippleParams, SpilloverSpec
+from simulator.format.specs import AudienceSpec, RippleParams, SpilloverSpec
+from simulator.world.audience import build_audience
+from simulator.world.forecast import forecast_cascades, histogram
+from simulator.world.ripple import Item, Ripple
 
 
 @pytest.fixture(scope="module")

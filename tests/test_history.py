@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from simulator.actions import Reply
+from simulator import services
 from simulator.cli import main
-from simulator.scenario import load_scenario
-from simulator.store import Store
+from simulator.format.actions import Reply
+from simulator.format.scenario import load_scenario
+from simulator.services import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = "seed: 7\nactions:\n  - choose: model\n  - choose: fix_public\n  - wait: 30m\n"
@@ -44,8 +45,7 @@ def _save(capsys, tmp_path, script, trainee="Ann"):
 
 def _interrupted(home, trainee="Zed"):
     """A session killed mid-play: its transcript has steps but no finish."""
-    store = Store(home)
-    session = store.open(load_scenario(ROOT / "scenarios" / "stock-check.yaml"), 11, trainee=trainee)
+    session = services.open_session(Workspace.at(home), load_scenario(ROOT / "scenarios" / "stock-check.yaml"), 11, trainee=trainee)
     session.act(Reply("Sorry Dan, what were you looking for?"))
     session.writer.close()
     return session.writer.path
@@ -74,11 +74,11 @@ def test_interrupted_session_shows_as_resumable_and_resumes(home, tmp_path, caps
     assert row["status"] == "in_progress" and row["resumable"] and row["steps"] == 1
     code, out, _ = _cli(capsys, "history")
     assert code == 0 and "interrupted: resumable" in out
-    session = Store(home).resume(path.stem[-12:])
+    session = services.resume(Workspace.at(home), path.stem[-12:])
     assert len(session.steps) == 1 and not session.finished
     session.finish()
     session.writer.close()
-    assert Store(home).rows()[0].status == "finished"
+    assert Workspace.at(home).store.rows()[0].status == "finished"
 
 
 def test_corrupt_and_truncated_transcripts_are_reported_and_skipped(home, tmp_path, capsys):
@@ -120,7 +120,7 @@ def test_damaged_index_is_rebuilt_not_fatal(home, tmp_path, capsys):
 
 
 def test_index_writes_are_transactions(home):
-    store = Store(home)
+    store = Workspace.at(home).store
     with pytest.raises(RuntimeError), store._connect() as con:
         con.execute("INSERT INTO sessions (id, path, scenario, started, seed, status, updated) VALUES ('x', 'p', 's', 'd', 1, 'finished', 'd')")
         raise RuntimeError("crash mid-transaction")
@@ -136,11 +136,12 @@ def test_home_flag_and_platform_default(tmp_path, monkeypatch, capsys):
     assert main(["--home", str(other), "run", "stock-check", "--script", str(play), "--save"]) == 0
     assert len(list((other / "sessions").glob("*.jsonl"))) == 1 and (other / "history.sqlite").exists()
     monkeypatch.delenv("CRISIS_HOME")
-    from platformdirs import user_data_dir
+    from platformdirs import user_cache_dir, user_data_dir
 
-    from simulator.store import home as home_dir
-
-    assert home_dir() == Path(user_data_dir("crisis-tabletop", appauthor=False))
+    ws = Workspace.from_environment()
+    assert ws.data_dir == Path(user_data_dir("crisis-tabletop", appauthor=False))
+    assert ws.cache_dir == Path(user_cache_dir("crisis-tabletop", appauthor=False))
+    assert "CRISIS_HOME" not in os.environ  # --home is passed down, never written to the environment
 
 
 def test_empty_history_says_so(home, capsys):

@@ -6,11 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator import persona as P
-from simulator import vocab
-from simulator.conditions import parse
-from simulator.rng import stream
-from simulator.scenario import Line
+from simulator.format import vocab
+from simulator.format.conditions import parse
+from simulator.format.scenario import Line
+from simulator.world import persona as P
+from simulator.world.rng import stream
 
 STATE_FLOATS = ("anger", "trust", "patience", "heard", "resolved", "attention")
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator import actions as A
-from simulator.scenario import load_scenario_bytes
-from simulator.session import Session
+from simulator.engine.session import Session
+from simulator.format import actions as A
+from simulator.format.scenario import load_scenario_bytes
 
 OPENING = "@acme my kettle died after a week. Useless."
 GUIDELINES_NOTE = (
@@ -461,7 +461,7 @@ def test_the_starters_ranting_customer_can_become_a_raving_fan():
     """Seed 003: "the ranting customer turning into the raving fan thanks to a great customer service moment"."""
     from helpers import STARTER
 
-    from simulator.scenario import load_scenario
+    from simulator.format.scenario import load_scenario
 
     starter = load_scenario(STARTER)
     great = [A.Choose("model"), A.Choose("fix_public"), A.Escalate("supervisor"), A.Wait(16), A.Offer("delivery"),
@@ -475,7 +475,7 @@ def test_closing_a_settled_conversation_politely_does_not_lose_the_customer():
     """Walking away from someone who is already satisfied is closing, not abandoning."""
     import numpy as np
 
-    from simulator import persona as P
+    from simulator.world import persona as P
 
     arch = P.ARCHETYPES["reasonable"]
     settled = P.PersonaState(anger=0.1, trust=0.8, patience=0.8, heard=0.8, resolved=0.8)
@@ -489,7 +489,7 @@ def test_closing_a_settled_conversation_politely_does_not_lose_the_customer():
 def test_a_crowd_does_not_embolden_a_customer_whose_problem_is_solved():
     import numpy as np
 
-    from simulator import persona as P
+    from simulator.world import persona as P
 
     arch = P.ARCHETYPES["reasonable"]
     settled = P.PersonaState(anger=0.1, trust=0.8, patience=0.8, heard=0.8, resolved=0.8)

@@ -4,14 +4,15 @@ and nothing the team or the author typed is interpreted as Markdown or HTML."""
 from __future__ import annotations
 
 import pytest
+from helpers import workspace
 from test_drill import drill_session, drill_yaml
 
-from simulator import actions as A
-from simulator import drill as D
-from simulator import playbook
+from simulator import services
 from simulator.cli import main
-from simulator.scenario import load_scenario
-from simulator.store import Store
+from simulator.evaluate import drill as D
+from simulator.evaluate import playbook
+from simulator.format import actions as A
+from simulator.format.scenario import load_scenario
 
 
 @pytest.fixture
@@ -100,8 +101,8 @@ def test_hostile_text_is_escaped(scenario):
 
 
 def test_cli_playbook_writes_a_file(scenario, team, tmp_path, capsys):
-    store = Store()
-    session = store.open(scenario, 7, start=D.drill_start(team))
+    ws = workspace()
+    session = services.open_session(ws, scenario, 7, start=D.drill_start(team))
     session.act(A.Choose("model"))
     D.answer(session, 3, "Ana", "Go private once he has told us what he needs")
     session.finish()
@@ -113,7 +114,7 @@ def test_cli_playbook_writes_a_file(scenario, team, tmp_path, capsys):
     assert main(["playbook", str(session.writer.path), "--date", "tomorrow"]) == 2
     assert main(["playbook", str(session.writer.path), "--forecast", "20", "--date", "2025-03-14"]) == 0
     assert "20 rollouts" in capsys.readouterr().out
-    solo = store.open(scenario, 3)
+    solo = services.open_session(ws, scenario, 3)
     solo.finish()
     solo.writer.close()
     assert main(["playbook", str(solo.writer.path), "--date", "2025-03-14"]) == 0

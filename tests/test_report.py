@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from simulator import report
-from simulator.actions import Reply
+from simulator.evaluate import report
+from simulator.evaluate.scoring import score
+from simulator.format.actions import Reply
+from simulator.format.scenario import load_scenario
 from simulator.headless import run
-from simulator.scenario import load_scenario
-from simulator.scoring import score
 
 HOSTILE = "<script>alert(1)</script> **bold** [link](http://x) \x1b[31mRED\x1b[0m | pipe"
 DATE = "2025-03-14"
@@ -66,7 +66,7 @@ def test_timeline_holds_posts_moves_and_injects(starter):
 
 
 def test_facilitator_notes_appear_on_the_timeline(starter):
-    from simulator.session import Session
+    from simulator.engine.session import Session
 
     session = Session(starter, 7)
     session.facilitate({"kind": "decision", "who": "CEO", "text": "We refund everyone.", "question": 4})
@@ -136,7 +136,7 @@ def test_html_is_self_contained_with_charts(good):
 
 
 class _Forecast:
-    """Duck-typed: only `samples`, like simulator.forecast.ForecastResult."""
+    """Duck-typed: only `samples`, like simulator.world.forecast.ForecastResult."""
 
     def __init__(self, values):
         self.samples = {"negative_reach": values}
@@ -157,7 +157,7 @@ def test_forecast_histogram_is_drawn_from_any_forecast_like_object(good):
 
 
 def test_real_forecast_result_is_accepted(good):
-    from simulator.forecast import forecast_cascades
+    from simulator.world.forecast import forecast_cascades
 
     session, card = good
     item = next(i for i in session.ripple.items() if i.source == "customer")

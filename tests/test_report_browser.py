@@ -12,9 +12,9 @@ import subprocess
 
 import pytest
 
-from simulator import report
+from simulator.evaluate import report
+from simulator.evaluate.scoring import score
 from simulator.headless import run
-from simulator.scoring import score
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--hide-scrollbars"]

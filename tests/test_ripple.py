@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from simulator.audience import build_audience
-from simulator.ripple import (
+from simulator.format.specs import AudienceSpec, RippleParams, SpilloverSpec
+from simulator.world.audience import build_audience
+from simulator.world.ripple import (
     MAX_DELAY,
     Item,
     Ripple,
@@ -15,8 +16,7 @@ from simulator.ripple import (
     seismic_delays,
     spread,
 )
-from simulator.rng import stream
-from simulator.specs import AudienceSpec, RippleParams, SpilloverSpec
+from simulator.world.rng import stream
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 from scipy.stats import ks_2samp
 
-from simulator.audience import build_audience, csr_from_edges, edges_of
-from simulator.forecast import forecast_cascades
-from simulator.ripple import (
+from simulator.format.specs import AudienceSpec, RippleParams
+from simulator.world.audience import build_audience, csr_from_edges, edges_of
+from simulator.world.forecast import forecast_cascades
+from simulator.world.ripple import (
     Item,
     Ripple,
     branching_factor,
@@ -23,7 +24,6 @@ from simulator.ripple import (
     receiver_probability,
     spread,
 )
-from simulator.specs import AudienceSpec, RippleParams
 
 
 def _sizes(indptr, indices, prob, seeds, seed, timed=False):

@@ -7,10 +7,10 @@ import jsonschema
 import pytest
 from helpers import BUNDLED, STARTER
 
-from simulator.diagnostics import ScenarioError
-from simulator.scenario import load_scenario, load_scenario_bytes
-from simulator.schema import to_json_schema
-from simulator.yamlsafe import load_path
+from simulator.format.diagnostics import ScenarioError
+from simulator.format.scenario import load_scenario, load_scenario_bytes
+from simulator.format.schema import to_json_schema
+from simulator.format.yamlsafe import load_path
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)

@@ -17,12 +17,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator import scoring
-from simulator.actions import Reply, parse_actions
-from simulator.analysis import ReplyContext, analyze
+from simulator.engine.session import Session, SessionError
+from simulator.evaluate import scoring
+from simulator.format.actions import Reply, parse_actions
+from simulator.format.scenario import load_scenario
 from simulator.headless import run
-from simulator.scenario import load_scenario
-from simulator.session import Session, SessionError
+from simulator.world.analysis import ReplyContext, analyze
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if not p.name.endswith(".playtest.yaml"))
@@ -200,7 +200,7 @@ def test_unfinished_sessions_are_scored_on_a_finished_copy(starter):
 _SCRIPT = r"""
 import json, sys
 from simulator.headless import run
-from simulator.scoring import score
+from simulator.evaluate.scoring import score
 plays = json.loads(sys.argv[1])
 out = {}
 for name in sys.argv[2:]:

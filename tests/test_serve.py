@@ -22,7 +22,7 @@ from types import SimpleNamespace
 import pytest
 
 from simulator.cli import main
-from simulator.commands import serve as S
+from simulator.cli import serve as S
 
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync"]

@@ -10,11 +10,11 @@ import textwrap
 import pytest
 from helpers import ROOT, STARTER
 
-from simulator import actions as A
-from simulator import transcript as T
+from simulator.engine.session import Session, SessionError, Start, replay
+from simulator.evaluate.scoring import score
+from simulator.format import actions as A
 from simulator.headless import run
-from simulator.scoring import score
-from simulator.session import Session, SessionError, Start, replay
+from simulator.storage import transcript as T
 
 GOOD = [{"choose": "model"}, {"choose": "fix_public"}, {"wait": "30m"}]
 BAD = [{"choose": "defend"}, {"choose": "double_down"}, {"wait": "60m"}]
@@ -50,14 +50,14 @@ def test_transcripts_are_identical_across_processes(starter, tmp_path):
     script = textwrap.dedent(
         f"""
         import sys
-        from simulator.scenario import load_scenario
-        from simulator import transcript as T
-        from simulator.session import Session
+        from simulator.format.scenario import load_scenario
+        from simulator.storage import transcript as T
+        from simulator.engine.session import Session
         s = load_scenario({str(STARTER)!r})
         w = T.Writer.for_session(sys.argv[1], s, 5)
         session = Session(s, 5, writer=w)
         for a in {MIXED!r}:
-            from simulator.actions import parse_action
+            from simulator.format.actions import parse_action
             session.act(parse_action(a))
         session.finish()
         """
@@ -114,10 +114,10 @@ def test_a_killed_process_loses_at_most_the_action_in_flight(tmp_path):
     script = textwrap.dedent(
         f"""
         import sys, time
-        from simulator.scenario import load_scenario
-        from simulator import transcript as T
-        from simulator.session import Session
-        from simulator.actions import parse_action
+        from simulator.format.scenario import load_scenario
+        from simulator.storage import transcript as T
+        from simulator.engine.session import Session
+        from simulator.format.actions import parse_action
         s = load_scenario({str(STARTER)!r})
         session = Session(s, 8, writer=T.Writer.for_session({str(path)!r}, s, 8))
         for a in {MIXED[:3]!r}:
@@ -293,7 +293,7 @@ def test_finishing_now_and_waiting_out_the_clock_are_the_same_silence(starter):
 def test_hiding_under_guidelines_and_telling_the_poster_why_is_a_response():
     from helpers import SCENARIOS
 
-    from simulator.scenario import load_scenario
+    from simulator.format.scenario import load_scenario
 
     scenario = load_scenario(SCENARIOS / "house-rules.yaml")
     session = Session(scenario, 1)
@@ -314,7 +314,7 @@ def test_free_text_that_does_what_a_suggested_move_does_moves_the_story(starter)
 
 
 def test_free_text_with_another_tone_or_too_little_in_common_does_not_match():
-    from simulator.session import closest_choice
+    from simulator.engine.session import closest_choice
 
     class C:  # a stand-in for a tagged suggested reply
         def __init__(self, ident, features, action="reply"):

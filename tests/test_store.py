@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from simulator.store import Store, started_of, trend
+from simulator.storage.store import Store, started_of, trend
 
 
 def test_path_of_accepts_id_unique_part_or_path(tmp_path):
@@ -39,7 +39,7 @@ def test_trend(scores, expected):
 
 
 def test_progress_ignores_corrupt_rows_and_counts_resumable(tmp_path):
-    from simulator.store import SessionRow
+    from simulator.storage.store import SessionRow
 
     def row(i, status, overall):
         return SessionRow(f"s{i}", "p", "x", "X", "", f"2025-01-0{i}T00:00:00", 1, status, 1, 1.0, overall, None, None, None, "")

@@ -9,9 +9,9 @@ import sys
 import textwrap
 from pathlib import Path
 
+from helpers import workspace
 from ui_helpers import make_app, settle
 
-from simulator.store import Store
 from simulator.ui.screens.briefing import BriefingScreen
 from simulator.ui.screens.debrief import DebriefScreen
 from simulator.ui.screens.home import HomeScreen
@@ -107,7 +107,7 @@ async def test_play_the_starter_through_the_keyboard():
         head = str(app.screen.query_one("#score-head").content)
         assert f"{card.overall}/100" in head
 
-        rows = Store().rows()
+        rows = workspace().store.rows()
         assert len(rows) == 1
         assert rows[0].status == "finished" and rows[0].overall == card.overall and rows[0].trainee == "Pat"
 
@@ -146,7 +146,7 @@ async def test_quitting_mid_session_asks_and_home_offers_resume():
         await settle(pilot)
         assert isinstance(app.screen, HomeScreen)
         assert app.screen.query_one("#resume").display
-        assert [r.status for r in Store().rows()] == ["in_progress"]
+        assert [r.status for r in workspace().store.rows()] == ["in_progress"]
 
 
 async def test_offer_over_authority_is_blocked_and_says_so():
@@ -210,5 +210,5 @@ async def test_resume_after_an_abrupt_exit(tmp_path):
         await pilot.press("3")
         await settle(pilot)
         assert len(s.steps) == len(before["steps"]) + 1
-        rows = Store().rows()
+        rows = workspace().store.rows()
         assert len(rows) == 1 and rows[0].steps == len(s.steps)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from helpers import STARTER
 from ui_helpers import make_app, settle
 
-from simulator.scenario import load_scenario_bytes
-from simulator.ui.catalog import Catalog
+from simulator.format.scenario import load_scenario_bytes
+from simulator.services import Catalog
 from simulator.ui.screens.play import PlayScreen
 
 

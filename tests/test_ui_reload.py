@@ -5,7 +5,7 @@ from __future__ import annotations
 from helpers import STARTER
 from ui_helpers import make_app, settle
 
-from simulator.scenario import load_scenario
+from simulator.format.scenario import load_scenario
 from simulator.ui.screens.modals import MessageModal
 from simulator.ui.screens.play import PlayScreen
 

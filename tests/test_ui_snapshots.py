@@ -10,13 +10,13 @@ from __future__ import annotations
 import time
 
 import pytest
-from helpers import STARTER
+from helpers import STARTER, workspace
 from ui_helpers import make_app, settle
 
-from simulator import actions as A
-from simulator.scenario import load_scenario
-from simulator.scoring import score
-from simulator.store import Store
+from simulator import services
+from simulator.evaluate.scoring import score
+from simulator.format import actions as A
+from simulator.format.scenario import load_scenario
 
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 
@@ -34,7 +34,7 @@ class _FixedTime:
 
 @pytest.fixture(autouse=True)
 def _fixed_now(monkeypatch):
-    monkeypatch.setattr("simulator.store.time", _FixedTime)
+    monkeypatch.setattr("simulator.storage.store.time", _FixedTime)
 
 
 def _app():
@@ -52,15 +52,16 @@ async def _play(pilot):
 
 def _seed_history():
     scenario = load_scenario(STARTER)
-    store = Store()
+    ws = workspace()
+    store = ws.store
     for actions in ([A.Choose("model"), A.Choose("fix_public")], [A.Choose("defend"), A.Choose("double_down")]):
-        session = store.open(scenario, 7, trainee="Pat")
+        session = services.open_session(ws, scenario, 7, trainee="Pat")
         for action in actions:
             session.act(action)
         session.finish()
         store.record_score(session.writer.path, score(session, turning_points=False))
         session.writer.close()
-    paused = store.open(scenario, 11, trainee="Pat")
+    paused = services.open_session(ws, scenario, 11, trainee="Pat")
     paused.act(A.Choose("model"))
     paused.writer.close()
 

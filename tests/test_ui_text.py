@@ -7,8 +7,8 @@ from pathlib import Path
 from helpers import STARTER
 from ui_helpers import make_app, settle
 
-from simulator.scenario import load_scenario
-from simulator.ui.catalog import load_catalog
+from simulator.format.scenario import load_scenario
+from simulator.services import catalogue
 from simulator.ui.screens.briefing import BriefingScreen
 from simulator.ui.screens.play import PlayScreen
 from simulator.ui.text import clean, plain
@@ -63,7 +63,7 @@ async def test_a_scenario_titled_with_markup_shows_the_brackets(tmp_path):
 def test_catalog_lists_valid_files_and_reports_broken_ones(tmp_path):
     (tmp_path / "good.yaml").write_text(STARTER.read_text(encoding="utf-8"), encoding="utf-8")
     (tmp_path / "bad.yaml").write_text("format: 1\nid: [oops\n", encoding="utf-8")
-    catalog = load_catalog([tmp_path])
+    catalog = catalogue([tmp_path])
     assert [s.id for s in catalog.scenarios] == ["stock-check"]
     assert len(catalog.broken) == 1 and catalog.broken[0].path.endswith("bad.yaml")
     assert ":" in catalog.broken[0].first

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from simulator.yamlsafe import YamlError, load_bytes, load_text
+from simulator.format.yamlsafe import YamlError, load_bytes, load_text
 
 
 @pytest.mark.parametrize(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from helpers import STARTER
 
-from simulator.scenario import load_scenario
+from simulator.format.scenario import load_scenario
+from simulator.services import Catalog
 from simulator.ui.app import create_app
-from simulator.ui.catalog import Catalog
 
 
 def make_app(**kwargs):

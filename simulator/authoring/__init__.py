@@ -11,7 +11,7 @@ anything malformed), so the tools never re-validate and never disagree with the 
 - `stats`    counts, words and path lengths;
 - `msel`     injects as a master scenario events list (CSV) and back;
 - `new`      a commented starter file;
-- `docgen`   the format reference generated from `simulator.schema.SCENARIO`.
+- `docgen`   the format reference generated from `simulator.format.schema.SCENARIO`.
 None of them imports textual.
 """
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..scenario import Scenario
-from .domains import Domain, can_hold, domains_of
+from simulator.authoring.domains import Domain, can_hold, domains_of
+from simulator.format.scenario import Scenario
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import actions as A
-from ..rng import stream
-from ..scenario import Scenario
+from simulator.format import actions as A
+from simulator.format.scenario import Scenario
+from simulator.world.rng import stream
 
 MAX_ACTIONS = 30
 
@@ -103,8 +103,8 @@ class FuzzReport:
 
 def playthrough(scenario: Scenario, seed: int, max_actions: int = MAX_ACTIONS) -> Run:
     """One random playthrough with `seed`; never raises (an exception becomes `error`)."""
-    from ..scoring import score
-    from ..session import Session
+    from simulator.engine.session import Session
+    from simulator.evaluate.scoring import score
 
     rng = stream(seed, "fuzz")
     done: list[dict] = []

@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import conditions, schema
-from ..diagnostics import Diagnostic, ScenarioError, did_you_mean
-from ..durations import parse_duration
-from ..scenario import Inject, Scenario
+from simulator.format import conditions, schema
+from simulator.format.diagnostics import Diagnostic, ScenarioError, did_you_mean
+from simulator.format.durations import parse_duration
+from simulator.format.scenario import Inject, Scenario
 
 # (header, inject field) in sheet order; the first ten are the MSEL columns of GUIDE.md section 5.
 COLUMNS = (
@@ -374,8 +374,8 @@ def inject_key(inject: Inject) -> tuple:
 
 def write_into(scenario_path, result: ImportResult) -> Scenario:
     """Replace the injects of a scenario file; the file is only written if the result loads."""
-    from ..scenario import load_scenario_bytes
-    from ..yamlsafe import load_text
+    from simulator.format.scenario import load_scenario_bytes
+    from simulator.format.yamlsafe import load_text
 
     p = Path(scenario_path)
     text = p.read_text(encoding="utf-8")

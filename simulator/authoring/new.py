@@ -43,7 +43,7 @@ def starter(name: str, track: str = "onboarding", schema: str | None = None) -> 
     ident = slug(name)
     title = " ".join(name.split()) or ident
     text = ONBOARDING if track == "onboarding" else DRILL
-    from .msel import quote
+    from simulator.authoring.msel import quote
 
     return (text.replace("@@SCHEMA@@", schema or REPO_SCHEMA.as_uri())
             .replace("@@ID@@", ident)

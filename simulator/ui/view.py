@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..durations import format_duration
+from simulator.format.durations import format_duration
 
 FEED_EVENTS = ("post", "brand_reply", "follow_up", "walk_away", "spillover")
 PRIVATE_EVENTS = ("private_out", "private_in")

@@ -12,8 +12,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from ...durations import format_duration
-from ..text import assemble, clean, lines, plain
+from simulator.format.durations import format_duration
+from simulator.ui.text import assemble, clean, lines, plain
 
 
 class RoleAssignment(ModalScreen):
@@ -64,7 +64,7 @@ class RoleAssignment(ModalScreen):
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
-        from ...drill import DrillError, team_of
+        from simulator.evaluate.drill import DrillError, team_of
 
         try:
             team = team_of(self.scenario, self.assignments())

@@ -9,8 +9,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ...durations import format_duration
-from ..text import assemble, clean, lines, plain, words
+from simulator.format.durations import format_duration
+from simulator.ui.text import assemble, clean, lines, plain, words
 
 COLUMNS = (("started", 16), ("scenario", 26), ("trainee", 10), ("seed", 7), ("status", 13), ("score", 5), ("outcome", 10))
 

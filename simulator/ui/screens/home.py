@@ -9,8 +9,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...durations import format_duration
-from ..text import assemble, clean, lines, plain, words
+from simulator.format.durations import format_duration
+from simulator.ui.text import assemble, clean, lines, plain, words
 
 TRACKS = (("onboarding", "ONBOARDING · short, play alone"), ("drill", "DRILL · worst case, as a team"))
 
@@ -224,12 +224,12 @@ class HomeScreen(Screen):
         self.app.resume_session(row_id)
 
     def action_history(self) -> None:
-        from .history import HistoryScreen
+        from simulator.ui.screens.history import HistoryScreen
 
         self.app.push_screen(HistoryScreen())
 
     def action_help(self) -> None:
-        from .help import HelpScreen
+        from simulator.ui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen())
 

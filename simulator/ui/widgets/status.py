@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from ..text import assemble
+from simulator.ui.text import assemble
 
 
 class StatusBar(Static):
@@ -31,6 +31,6 @@ class StatusBar(Static):
 
 
 def _fmt(minutes: float) -> str:
-    from ...durations import format_duration
+    from simulator.format.durations import format_duration
 
     return format_duration(minutes)
