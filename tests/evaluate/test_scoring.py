@@ -24,7 +24,7 @@ from simulator.format.scenario import load_scenario
 from simulator.headless import run
 from simulator.world.analysis import ReplyContext, analyze
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = sorted(p for p in (ROOT / "scenarios").glob("*.yaml") if not p.name.endswith(".playtest.yaml"))
 SEEDS = (1, 7, 23)
 KEEPER = "I'm so sorry, {name}. Thank you for telling us. What can we do to put this right for you?"

@@ -9,7 +9,7 @@ from simulator.authoring.lint import CODES
 from simulator.cli import main
 from simulator.format import schema
 
-DOCS = Path(__file__).resolve().parent.parent / "docs"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def test_schema_json_is_up_to_date(capsys):

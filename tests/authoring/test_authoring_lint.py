@@ -9,9 +9,9 @@ import pytest
 from simulator.authoring.lint import CODES, lint_path
 from simulator.cli import main
 
-DATA = Path(__file__).parent / "data" / "authoring"
+DATA = Path(__file__).resolve().parents[1] / "data" / "authoring"
 ALL = DATA / "lint-all.yaml"
-STARTER = Path(__file__).resolve().parent.parent / "scenarios" / "stock-check.yaml"
+STARTER = Path(__file__).resolve().parents[2] / "scenarios" / "stock-check.yaml"
 
 
 def line_of(path: Path, needle: str) -> int:

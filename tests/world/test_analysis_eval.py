@@ -2,7 +2,7 @@
 
 The floors are there to catch regressions, not to certify accuracy: the set was written by the
 same hand as the lexicon, so in-sample scores are optimistic (see docs/analysis.md for the
-held-out run). `pytest -s` prints the table; `python tests/test_analysis_eval.py` does too.
+held-out run). `pytest -s` prints the table; `python tests/world/test_analysis_eval.py` does too.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import yaml
 
 from simulator.world.analysis import CORE_LABELS
 
-DATA = Path(__file__).parent / "data" / "replies.yaml"
+DATA = Path(__file__).resolve().parents[1] / "data" / "replies.yaml"
 CORE = CORE_LABELS
 STRICT = ("apology", "private_move", "question", "blame", "argue")  # the debrief leans on these
 STRICT_FLOOR = 0.85
@@ -70,7 +70,7 @@ def test_professional_replies_are_not_called_rude(report: dict[str, Any]) -> Non
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from simulator.world.analysis import format_table
 
     result = evaluate(sys.argv[1] if len(sys.argv) > 1 else DATA)

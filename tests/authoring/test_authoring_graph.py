@@ -7,9 +7,9 @@ from simulator.authoring.graph import render
 from simulator.cli import main
 from simulator.format.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STARTER = ROOT / "scenarios" / "stock-check.yaml"
-ALL = Path(__file__).parent / "data" / "authoring" / "lint-all.yaml"
+ALL = Path(__file__).resolve().parents[1] / "data" / "authoring" / "lint-all.yaml"
 
 
 def test_mermaid_of_the_starter(capsys):

@@ -170,7 +170,7 @@ def test_big_audiences_are_cached_on_disk_and_come_back_identical(tmp_path, monk
 
     ws = Workspace.at(tmp_path)
     monkeypatch.setattr(S, "DISK_CACHE_NODES", 100)
-    text = (Path(__file__).resolve().parent.parent / "scenarios" / "stock-check.yaml").read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[2] / "scenarios" / "stock-check.yaml").read_text(encoding="utf-8")
     scenario = load_scenario_bytes(text.replace("size: 3000", "size: 400").encode(), "s.yaml")
     S._AUDIENCE_CACHE.clear()
     first = S.cached_audience(scenario, 3, ws.audiences)

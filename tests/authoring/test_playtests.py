@@ -6,7 +6,7 @@ import pytest
 
 from simulator.authoring.playtest import SUFFIX, collect, run_test
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 _SUITES: dict = {}
 _CACHE: dict = {}
 

@@ -17,7 +17,7 @@ from simulator.format.actions import Reply
 from simulator.format.scenario import load_scenario
 from simulator.services import Workspace
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOOD = "seed: 7\nactions:\n  - choose: model\n  - choose: fix_public\n  - wait: 30m\n"
 BAD = "seed: 7\nactions:\n  - choose: defend\n  - choose: double_down\n"
 

@@ -1,7 +1,7 @@
 """Snapshots of every screen and modal at 80x24 and 120x40 (pytest-textual-snapshot).
 
 Stable across runs: a fresh CRISIS_HOME per test (conftest), seed 7, a fixed "now" for the
-history index, and no blinking cursor. Update with `pytest tests/test_ui_snapshots.py --snapshot-update`
+history index, and no blinking cursor. Update with `pytest tests/ui/test_ui_snapshots.py --snapshot-update`
 after checking the report.
 """
 

@@ -18,7 +18,7 @@ from simulator.ui.screens.home import HomeScreen
 from simulator.ui.screens.modals import EscalateModal, LeaveModal, OfferModal, WaitModal
 from simulator.ui.screens.play import PlayScreen
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SIZE = (100, 32)
 
 
@@ -164,7 +164,7 @@ async def test_offer_over_authority_is_blocked_and_says_so():
 
 CRASH = textwrap.dedent("""
     import asyncio, json, os, signal, sys
-    sys.path.insert(0, {tests!r})
+    sys.path[:0] = {tests!r}
     from ui_helpers import make_app, settle
 
     async def main():
@@ -184,7 +184,7 @@ CRASH = textwrap.dedent("""
 
 
 async def test_resume_after_an_abrupt_exit(tmp_path):
-    code = CRASH.format(tests=str(Path(__file__).parent))
+    code = CRASH.format(tests=[str(Path(__file__).parent), str(Path(__file__).parents[1])])
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == -9, result.stderr[-2000:]

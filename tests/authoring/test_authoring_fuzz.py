@@ -10,7 +10,7 @@ from simulator.cli import main
 from simulator.engine import session as session_module
 from simulator.format.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STARTER = ROOT / "scenarios" / "stock-check.yaml"
 
 SMALL = """\

@@ -7,7 +7,7 @@ from pathlib import Path
 from simulator.authoring.playtest import collect, playtest_files, run_suite, scenario_for
 from simulator.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STARTER = ROOT / "scenarios" / "stock-check.yaml"
 
 

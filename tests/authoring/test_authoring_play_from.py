@@ -11,7 +11,7 @@ from simulator.engine.session import Session
 from simulator.format.scenario import load_scenario
 from simulator.headless import run
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STARTER = ROOT / "scenarios" / "stock-check.yaml"
 
 

@@ -12,7 +12,7 @@ from simulator.authoring import msel
 from simulator.cli import main
 from simulator.format.scenario import load_scenario
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 STARTER = ROOT / "scenarios" / "stock-check.yaml"
 
 RICH_INJECTS = '''injects:

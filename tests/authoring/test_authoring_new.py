@@ -10,7 +10,7 @@ from simulator.cli import main
 from simulator.format.scenario import load_scenario, validate_path
 from simulator.headless import run
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize("track", ["onboarding", "drill"])
