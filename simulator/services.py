@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from platformdirs import user_cache_dir, user_data_dir
+
 from simulator.engine.session import Session, SessionError, Start, replay
 from simulator.evaluate import playbook as playbook_module
 from simulator.evaluate import report as report_module
@@ -42,6 +44,7 @@ from simulator.format.yamlsafe import YamlError, load_text
 from simulator.storage import transcript as T
 from simulator.storage.audiences import DEFAULT_MAX_BYTES, AudienceCache
 from simulator.storage.store import Scored, Store, started_of
+from simulator.world.forecast import forecast_cascades
 
 APP_NAME = "crisis-tabletop"
 
@@ -76,7 +79,6 @@ class Workspace:
         chosen = home or env.get("CRISIS_HOME")
         if chosen:
             return cls.at(chosen)
-        from platformdirs import user_cache_dir, user_data_dir
 
         return cls.at(user_data_dir(APP_NAME, appauthor=False), user_cache_dir(APP_NAME, appauthor=False))
 
@@ -382,8 +384,6 @@ def played_on(ws: Workspace, path: Path) -> str:
 
 def opening_forecast(session: Session, rollouts: int):
     """What the opening complaint could have done on this audience, from the session's seed."""
-    from simulator.world.forecast import forecast_cascades
-
     item = next((i for i in session.ripple.items() if i.source == "customer"), None)
     if item is None:
         return None

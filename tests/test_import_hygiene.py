@@ -55,3 +55,73 @@ def test_core_sources_do_not_mention_textual_imports():
             if TEXTUAL_IMPORT.match(line):
                 offenders.append(str(path.relative_to(ROOT)))
     assert not offenders, offenders
+
+
+def _cycles(graph) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan, iterative)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    on_stack: set[str] = set()
+    stack: list[str] = []
+    out: list[list[str]] = []
+    counter = 0
+    for root in sorted(graph.modules):
+        if root in index:
+            continue
+        work = [(root, iter(sorted(graph.find_modules_directly_imported_by(root))))]
+        index[root] = low[root] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, children = work[-1]
+            for child in children:
+                if child not in index:
+                    index[child] = low[child] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(child)
+                    work.append((child, iter(sorted(graph.find_modules_directly_imported_by(child)))))
+                    break
+                if child in on_stack:
+                    low[node] = min(low[node], index[child])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.append(member)
+                        if member == node:
+                            break
+                    if len(component) > 1:
+                        out.append(sorted(component))
+    return out
+
+
+def test_no_import_cycles_function_local_imports_included():
+    grimp = pytest.importorskip("grimp")
+    graph = grimp.build_graph("simulator")  # every import statement, at any depth of the module
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_finds_a_cycle():
+    class Graph:
+        modules = {"a", "b", "c"}
+        edges = {"a": {"b"}, "b": {"a"}, "c": {"a"}}
+
+        def find_modules_directly_imported_by(self, module):
+            return self.edges[module]
+
+    assert _cycles(Graph()) == [["a", "b"]]
+
+
+def test_layer_contracts_hold():
+    """The import-linter contracts in pyproject.toml (CI runs `lint-imports` too)."""
+    pytest.importorskip("importlinter")
+    result = subprocess.run([sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from simulator.engine.session import Session
+from simulator.evaluate.scoring import score
 from simulator.format import actions as A
 from simulator.format.scenario import Scenario
 from simulator.world.rng import stream
@@ -103,9 +105,6 @@ class FuzzReport:
 
 def playthrough(scenario: Scenario, seed: int, max_actions: int = MAX_ACTIONS) -> Run:
     """One random playthrough with `seed`; never raises (an exception becomes `error`)."""
-    from simulator.engine.session import Session
-    from simulator.evaluate.scoring import score
-
     rng = stream(seed, "fuzz")
     done: list[dict] = []
     picked: set = set()

@@ -14,6 +14,7 @@ and uses no anchors, so it reads back through the safe loader exactly.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -24,7 +25,8 @@ from pathlib import Path
 from simulator.format import conditions, schema
 from simulator.format.diagnostics import Diagnostic, ScenarioError, did_you_mean
 from simulator.format.durations import parse_duration
-from simulator.format.scenario import Inject, Scenario
+from simulator.format.scenario import Inject, Scenario, load_scenario_bytes
+from simulator.format.yamlsafe import load_text
 
 # (header, inject field) in sheet order; the first ten are the MSEL columns of GUIDE.md section 5.
 COLUMNS = (
@@ -365,8 +367,6 @@ def replace_injects(text: str, section: str, loaded) -> str:
 
 def inject_key(inject: Inject) -> tuple:
     """An inject as comparable data (conditions compare by their text)."""
-    import dataclasses
-
     data = {f.name: getattr(inject, f.name) for f in dataclasses.fields(inject)}
     data["when"] = inject.when.source if inject.when is not None else None
     return tuple(sorted(data.items()))
@@ -374,9 +374,6 @@ def inject_key(inject: Inject) -> tuple:
 
 def write_into(scenario_path, result: ImportResult) -> Scenario:
     """Replace the injects of a scenario file; the file is only written if the result loads."""
-    from simulator.format.scenario import load_scenario_bytes
-    from simulator.format.yamlsafe import load_text
-
     p = Path(scenario_path)
     text = p.read_text(encoding="utf-8")
     loaded = load_text(text)

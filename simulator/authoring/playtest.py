@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.engine.session import Session, SessionError
+from simulator.evaluate.scoring import score
 from simulator.format import schema
 from simulator.format.actions import ActionError, parse_action
 from simulator.format.diagnostics import Diagnostic, ScenarioError, did_you_mean
@@ -172,9 +174,6 @@ def run_test(suite: Suite, test: PlayTest, cache: dict | None = None, _stack: tu
 
 
 def _play(suite: Suite, test: PlayTest, cache: dict, stack: tuple) -> TestResult:
-    from simulator.engine.session import Session, SessionError
-    from simulator.evaluate.scoring import score
-
     scenario = suite.scenario
     refs = {"roles": {r.id for r in scenario.roles}, "remedies": {r.id for r in scenario.remedies},
             "choices": {c.id for b in scenario.beats for c in b.choices}}

@@ -10,6 +10,7 @@ import json
 import sys
 from pathlib import Path
 
+from simulator.cli.core import load_or_fail
 from simulator.cli.errors import Failure, UsageError
 
 
@@ -137,8 +138,6 @@ def cmd_lint(args) -> int:
 
 def cmd_graph(args) -> int:
     from simulator.authoring.graph import render
-    from simulator.cli.core import load_or_fail
-
     text = render(load_or_fail(args.scenario), args.format)
     if args.output:
         try:
@@ -204,8 +203,6 @@ def cmd_test(args) -> int:
 
 def cmd_fuzz(args) -> int:
     from simulator.authoring.fuzz import fuzz, playthrough
-    from simulator.cli.core import load_or_fail
-
     if args.runs < 1 or args.runs > 100_000:
         raise UsageError("--runs must be between 1 and 100000")
     if args.max_actions < 1 or args.max_actions > 1000:
@@ -276,8 +273,6 @@ def cmd_fuzz(args) -> int:
 
 def cmd_stats(args) -> int:
     from simulator.authoring.stats import stats_of
-    from simulator.cli.core import load_or_fail
-
     rows = []
     for ref in args.paths:
         scenario = load_or_fail(ref)
@@ -311,8 +306,6 @@ def _msel_usage(args) -> int:
 
 def cmd_msel_export(args) -> int:
     from simulator.authoring.msel import export_csv
-    from simulator.cli.core import load_or_fail
-
     text = export_csv(load_or_fail(args.scenario))
     if args.output:
         try:

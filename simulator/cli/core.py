@@ -7,10 +7,7 @@ import sys
 from pathlib import Path
 
 from simulator.cli.errors import Failure, UsageError
-from simulator.format.diagnostics import ScenarioError
-from simulator.format.durations import format_duration
-from simulator.format.scenario import find_scenario, load_scenario, scenario_files, validate_path
-from simulator.format.schema import to_json_schema
+from simulator.world.rules import rule
 
 
 def register(sub) -> None:
@@ -69,6 +66,9 @@ def workspace(args):
 
 def load_or_fail(ref):
     """A scenario from an id or path, or Failure with its diagnostics."""
+    from simulator.format.diagnostics import ScenarioError
+    from simulator.format.scenario import find_scenario, load_scenario
+
     try:
         path = find_scenario(ref)
     except FileNotFoundError as exc:
@@ -131,6 +131,8 @@ def cmd_list(args) -> int:
     if args.json:
         print(json.dumps({"scenarios": entries, "invalid": problems}, ensure_ascii=False))
         return 0
+    from simulator.format.durations import format_duration
+
     for track in ("onboarding", "drill"):
         rows = [e for e in entries if e["track"] == track]
         if not rows:
@@ -185,6 +187,8 @@ def load_saved(args, ref):
 
 
 def cmd_validate(args) -> int:
+    from simulator.format.scenario import scenario_files, validate_path
+
     all_diags, results = [], []
     for path in scenario_files(args.paths):
         diags = validate_path(path)
@@ -208,6 +212,7 @@ def _clean_line(text: str) -> str:
 
 def cmd_run(args) -> int:
     from simulator.engine.session import SessionError
+    from simulator.format.diagnostics import ScenarioError
     from simulator.format.script import load_script
     from simulator.services import finish_and_score, new_session, open_session
 
@@ -239,8 +244,6 @@ def cmd_run(args) -> int:
 
 
 def render_scorecard(card, scenario) -> str:
-    from simulator.world.rules import rule
-
     lines = [
         f"{_clean(scenario.title)}  (seed {card.seed})",
         f"Overall {card.overall}/100  grade {card.grade}  outcome: {card.outcome.replace('_', ' ')}",
@@ -295,5 +298,7 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    from simulator.format.schema import to_json_schema
+
     print(json.dumps(to_json_schema(), indent=2, ensure_ascii=False))
     return 0

@@ -8,11 +8,13 @@ by side, or the worst-case forecast from where the session stands. See docs/dril
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 
-from simulator.cli.core import _clean, emit, load_saved, workspace
+from simulator.cli.core import _clean, emit, load_or_fail, load_saved, workspace
 from simulator.cli.errors import Failure, UsageError
+from simulator.format.durations import format_duration, parse_duration
 
 
 def register(sub) -> None:
@@ -60,8 +62,6 @@ def load_session(args, ref):
 
 
 def _date(value):
-    import datetime as dt
-
     if not value:
         return None
     try:
@@ -74,7 +74,6 @@ def _date(value):
 
 
 def cmd_drill(args) -> int:
-    from simulator.cli.core import load_or_fail
     from simulator.evaluate.drill import DrillError, parse_assignments, team_of
 
     scenario = load_or_fail(args.scenario)
@@ -109,8 +108,6 @@ def cmd_playbook(args) -> int:
 
 def cmd_fork(args) -> int:
     from simulator.evaluate.drill import DrillError, decisions, fork
-    from simulator.format.durations import format_duration
-
     if not args.list and (args.at is None or args.action is None):
         raise UsageError("fork needs --at N and --action JSON (or --list to see the decisions)")
     path, session = load_session(args, args.session)
@@ -152,8 +149,6 @@ def cmd_fork(args) -> int:
 
 def cmd_worst_case(args) -> int:
     from simulator.evaluate.drill import MAX_ROLLOUTS, DrillError, worst_case
-    from simulator.format.durations import format_duration, parse_duration
-
     if not 1 <= args.rollouts <= MAX_ROLLOUTS:
         raise UsageError(f"--rollouts takes a number from 1 to {MAX_ROLLOUTS}")
     try:

@@ -12,7 +12,9 @@ import json
 import sys
 import time
 
+from simulator.cli.core import _clean, load_or_fail, workspace
 from simulator.cli.errors import UsageError
+from simulator.format.durations import format_duration, parse_duration
 
 
 def register(sub) -> None:
@@ -51,8 +53,6 @@ class _Progress:
 
 
 def cmd_forecast(args) -> int:
-    from simulator.cli.core import _clean, load_or_fail, workspace
-    from simulator.format.durations import format_duration, parse_duration
     from simulator.services import new_session
     from simulator.world.forecast import forecast_cascades, histogram
 

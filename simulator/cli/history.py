@@ -8,6 +8,7 @@ left out, never fatal; a damaged index is rebuilt; `--rebuild` recreates it from
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 
 from simulator.cli.core import workspace
@@ -23,8 +24,6 @@ def register(sub) -> None:
 
 
 def cmd_history(args) -> int:
-    import sqlite3
-
     from simulator.services import rebuild_history, sync_history
 
     ws = workspace(args)

@@ -17,6 +17,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
+from simulator.cli.core import open_home
 from simulator.cli.errors import Failure, UsageError
 
 NOT_COMMANDS = frozenset({"main", "errors"})
@@ -83,8 +84,6 @@ def main(argv=None) -> int:
         return 0
     handler = getattr(args, "handler", None)
     if handler is None:
-        from simulator.cli.core import open_home
-
         handler = open_home
     try:
         return int(handler(args) or 0)

@@ -7,6 +7,7 @@ transcript holds no wall-clock time.
 
 from __future__ import annotations
 
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -26,8 +27,6 @@ def register(sub) -> None:
 
 
 def cmd_report(args) -> int:
-    import datetime as dt
-
     from simulator.services import report_text
 
     if args.forecast < 0 or args.forecast > 100_000:

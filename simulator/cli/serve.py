@@ -13,6 +13,7 @@ import shlex
 import socket
 import sys
 
+from simulator.cli.core import load_or_fail
 from simulator.cli.errors import Failure, UsageError
 
 DEFAULT_PORT = 8000
@@ -77,8 +78,6 @@ def cmd_serve(args) -> int:
     if args.drill and not args.scenario:
         raise UsageError("--drill needs a scenario (crisis serve SCENARIO --drill)")
     if args.scenario:
-        from simulator.cli.core import load_or_fail
-
         load_or_fail(args.scenario)  # a bad scenario fails here, not in every browser tab
     try:
         from textual_serve.server import Server

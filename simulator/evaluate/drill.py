@@ -30,10 +30,17 @@ import datetime as _dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from simulator.engine.session import Session, SessionError, Start, replay
+from simulator.evaluate.report import improvement_plan as report_plan
+from simulator.evaluate.scoring import describe, score
 from simulator.format import actions as A
 from simulator.format.scenario import Scenario
+from simulator.world import persona
 from simulator.world import rules as R
+from simulator.world.forecast import forecast_cascades
+from simulator.world.ripple import Item
 
 SPIKE_SHARE = 0.02  # Q1: negative reach over 2% of the audience (at least SPIKE_MIN) is a spike
 SPIKE_MIN = 25
@@ -325,8 +332,6 @@ class WorstCase:
 
     def histogram(self, bins: int = 16) -> tuple[tuple[float, float, int, int], ...]:
         """Shared bins of negative reach: (lo, hi, do-nothing count, current-course count)."""
-        import numpy as np
-
         a = np.asarray(self.nothing.result.samples["negative_reach"], dtype=float)
         b = np.asarray(self.current.result.samples["negative_reach"], dtype=float)
         lo, hi = float(min(a.min(), b.min())), float(max(a.max(), b.max()))
@@ -354,10 +359,6 @@ def _news_chance(session: Session, result) -> float | None:
 
 
 def _course(name: str, label: str, session: Session, rollouts: int, seed: int, progress) -> CourseForecast:
-    from simulator.world import persona
-    from simulator.world.forecast import forecast_cascades
-    from simulator.world.ripple import Item
-
     p = session.persona
     # The worst case from here: the customer posts again, as angry as they are now.
     valence = max(-1.0, min(-0.2, 0.9 * (p.resolved * 0.6 + p.trust * 0.4) - p.anger))
@@ -449,8 +450,6 @@ def _step_times(session: Session) -> list[float]:
 
 def decisions(session: Session) -> tuple[Decision, ...]:
     """The team's moves (not waits, ticks or facilitator steps) and the role players' decisions."""
-    from simulator.evaluate.scoring import describe
-
     times = _step_times(session)
     out = []
     for i, step in enumerate(session.steps):
@@ -548,8 +547,6 @@ def fork(session: Session, at: int, alternative, *, then: str = "finish") -> For
     `then="rest"` plays the original's later steps after the changed one (those that no longer
     apply are dropped and counted) instead of finishing at once.
     """
-    from simulator.evaluate.scoring import score
-
     if then not in ("finish", "rest"):
         raise DrillError("then is 'finish' or 'rest'")
     listed = decisions(session)
@@ -623,9 +620,6 @@ def _owner(session: Session, question: int | None, team: Team) -> str:
 
 def improvement_plan(session: Session, card=None, date=None) -> tuple[PlanRow, ...]:
     """Corrective actions from this drill: findings, unanswered questions, escalation mistakes."""
-    from simulator.evaluate.report import improvement_plan as report_plan
-    from simulator.evaluate.scoring import score
-
     card = card if card is not None else score(session, turning_points=False)
     day = _as_date(date)
     team = team_from_session(session)

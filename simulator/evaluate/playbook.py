@@ -14,8 +14,11 @@ Everything a scenario author or the team wrote is escaped for Markdown (`report.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from simulator.evaluate import drill as D
 from simulator.evaluate.report import md
+from simulator.evaluate.scoring import baseline, score
 from simulator.format.durations import format_duration
 from simulator.world import rules as R
 
@@ -85,8 +88,6 @@ def _bring_in(sc, role, roles_by_authority) -> str:
 
 def render(session, card=None, worst=None, *, date=None) -> str:
     """The playbook as Markdown. `worst` is an optional `drill.WorstCase` the team looked at."""
-    from simulator.evaluate.scoring import baseline, score
-
     sc = session.scenario
     card = card if card is not None else score(session, turning_points=False)
     day = D._as_date(date)
@@ -286,8 +287,6 @@ def render(session, card=None, worst=None, *, date=None) -> str:
 
 
 def write(session, path, card=None, worst=None, *, date=None) -> None:
-    from pathlib import Path
-
     Path(path).write_text(render(session, card, worst, date=date), encoding="utf-8")
 
 

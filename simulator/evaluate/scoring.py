@@ -19,9 +19,10 @@ here reads anything but the scenario, the seed and the steps: no clock, no envir
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from simulator.engine.session import Session, SessionError, cost_of, replay
+from simulator.format.actions import parse_action, parse_actions, to_dict
 from simulator.format.vocab import DEFAULT_WEIGHTS, DIMENSIONS
 from simulator.world import rules as R
 
@@ -228,8 +229,6 @@ def score(session: Session, *, turning_points: bool = True) -> Scorecard:
 
 
 def _with(card: Scorecard, **changes) -> Scorecard:
-    from dataclasses import replace
-
     return replace(card, **changes)
 
 
@@ -348,7 +347,6 @@ def reference_session(session: Session) -> Session | None:
     key = _cache_key(session, "reference")
     if key in _BASELINES:
         return _BASELINES[key]
-    from simulator.format.actions import parse_actions, to_dict
 
     steps = [{"act": to_dict(a)} for a in parse_actions(list(reference))] + [{"finish": True}]
     try:
@@ -644,8 +642,6 @@ def _lenient_replay(session: Session, steps) -> tuple[Session, int]:
 
 def turning_points_of(session: Session, top: int = 3, *, overall: int | None = None) -> tuple[TurningPoint, ...]:
     """The actions that moved reach, sentiment and the customer most, by replaying without each one."""
-    from simulator.format.actions import parse_action
-
     steps = list(session.steps)
     actual = metrics_of(session)
     actual_outcome = session.outcome()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from simulator.format.diagnostics import did_you_mean
 from simulator.format.durations import parse_duration
 
 MAX_TEXT = 5000
@@ -152,8 +153,6 @@ def parse_action(entry, where: tuple = (), refs: dict | None = None):
     def known(name, value, what):
         pool = refs.get(name)
         if pool is not None and value not in pool:
-            from simulator.format.diagnostics import did_you_mean
-
             raise ActionError(f"no {what} '{value}'{did_you_mean(value, pool)}", (*where, kind))
 
     if kind in ("reply", "walk_away", "follow_up", "private"):
@@ -219,7 +218,6 @@ def parse_action(entry, where: tuple = (), refs: dict | None = None):
         if minutes <= 0 or minutes > 30 * 1440:
             raise ActionError("wait must be more than 0 and at most 30 days", where)
         return Wait(minutes)
-    from simulator.format.diagnostics import did_you_mean
 
     raise ActionError(f"unknown action '{kind}'{did_you_mean(kind, ACTION_TYPES)}", where)
 

@@ -6,6 +6,7 @@ scenario author sees every problem of a file in one pass, each pointing at a lin
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 
 
@@ -42,7 +43,5 @@ class ScenarioError(Exception):
 
 def did_you_mean(word: str, choices) -> str:
     """A short ' (did you mean X?)' suffix, or '' when nothing is close."""
-    import difflib
-
     close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
     return f" (did you mean '{close[0]}'?)" if close else ""

@@ -9,14 +9,17 @@ fixes a file in one pass. Nothing downstream re-checks a `Scenario`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from simulator.format import conditions, schema, vocab
+from simulator.format.actions import ActionError, parse_actions
 from simulator.format.diagnostics import Diagnostic, ScenarioError, did_you_mean
 from simulator.format.specs import AudienceSpec, GroupSpec, RippleParams, SpilloverSpec
-from simulator.format.yamlsafe import Loaded, YamlError, as_diagnostic, load_bytes
+from simulator.format.yamlsafe import Loaded, YamlError, as_diagnostic, load_bytes, load_path
 
 
 @dataclass(frozen=True)
@@ -256,8 +259,6 @@ def load_scenario_bytes(raw: bytes, path: str = "<scenario>", base_dir: Path | N
 
 
 def _replace(obj, **changes):
-    import dataclasses
-
     return dataclasses.replace(obj, **changes)
 
 
@@ -383,7 +384,6 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
     if data["audience"].get("model") == "file" and not data["audience"].get("file"):
         err(("audience", "model"), "required", "model: file needs audience.file")
 
-    from simulator.format.actions import ActionError, parse_actions
 
     refs = {"roles": roles, "remedies": remedies, "choices": set(all_choice_ids)}
     for i, test in enumerate(data["tests"] or []):
@@ -557,8 +557,6 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
 
 def bundled_dir() -> Path:
     """Where the bundled scenarios live (the repository's scenarios/ folder, or CRISIS_SCENARIOS)."""
-    import os
-
     env = os.environ.get("CRISIS_SCENARIOS")
     if env:
         return Path(env)
@@ -589,8 +587,6 @@ def find_scenario(ref: str | None) -> Path:
             return path
     for path in sorted(bundled_dir().glob("*.yaml")):
         try:
-            from simulator.format.yamlsafe import load_path
-
             data = load_path(path).data
         except Exception:
             continue

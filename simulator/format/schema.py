@@ -8,6 +8,7 @@ One source of truth means the docs, the editor and the validator cannot drift ap
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -523,8 +524,6 @@ def _default(spec: Field):
     if spec.kind == "list" and isinstance(default, list) and spec.items and spec.items.kind == "object":
         return [{k: ((parse_duration(d[k]) if f.kind == "duration" else d[k]) if k in d else _default(f)) for k, f in spec.items.fields.items()} for d in default]
     if isinstance(default, list | dict):
-        import copy
-
         return copy.deepcopy(default)
     return default
 

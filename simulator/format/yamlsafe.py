@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 from yaml.composer import Composer
@@ -23,7 +24,7 @@ from yaml.reader import Reader
 from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
-from simulator.format.diagnostics import Diagnostic
+from simulator.format.diagnostics import Diagnostic, ScenarioError
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 48
@@ -264,8 +265,6 @@ def load_bytes(raw: bytes) -> Loaded:
 
 def load_path(path) -> Loaded:
     """Read and parse a file. Raises YamlError (with position) or OSError."""
-    from pathlib import Path
-
     p = Path(path)
     size = p.stat().st_size
     if size > MAX_BYTES:
@@ -277,8 +276,6 @@ def load_path(path) -> Loaded:
 
 def load_checked(path) -> Loaded:
     """Read a YAML file for a checker: any problem becomes a ScenarioError with its position."""
-    from simulator.format.diagnostics import ScenarioError
-
     p = str(path)
     try:
         return load_path(path)

@@ -16,6 +16,11 @@ from textual.binding import Binding
 
 from simulator import services
 from simulator.services import Catalog
+from simulator.ui.screens.briefing import BriefingScreen
+from simulator.ui.screens.debrief import DebriefScreen
+from simulator.ui.screens.drill_play import open_drill, resume_drill
+from simulator.ui.screens.home import HomeScreen
+from simulator.ui.screens.play import PlayScreen
 
 SWITCH_INTERVAL = 0.0005
 
@@ -40,8 +45,6 @@ class CrisisApp(App):
         self._initial = (scenario, start)
 
     def on_mount(self) -> None:
-        from simulator.ui.screens.home import HomeScreen
-
         # Steps run in a thread worker and are CPU-bound Python; with the default 5 ms switch
         # interval the UI thread waits that long each time it wants the GIL back, and drawing a
         # screen needs it many times. A shorter interval keeps keypresses answered during a step.
@@ -49,8 +52,6 @@ class CrisisApp(App):
         self.push_screen(HomeScreen())
         scenario, start = self._initial
         if scenario is not None and self.drill:
-            from simulator.ui.screens.drill_play import open_drill
-
             open_drill(self, scenario, self._fixed_seed, self.team, start)
         elif scenario is not None:
             self.open_briefing(scenario, seed=self._fixed_seed, start=start)
@@ -64,8 +65,6 @@ class CrisisApp(App):
 
     def open_drill(self, scenario) -> None:
         """The scenario as a team drill: role assignment, then the drill screen."""
-        from simulator.ui.screens.drill_play import open_drill
-
         open_drill(self, scenario, self._fixed_seed)
 
     def new_seed(self) -> int:
@@ -73,15 +72,11 @@ class CrisisApp(App):
         return secrets.randbelow(1_000_000)
 
     def open_briefing(self, scenario, *, seed: int | None = None, start=None) -> None:
-        from simulator.ui.screens.briefing import BriefingScreen
-
         if seed is None:
             seed = self._fixed_seed if self._fixed_seed is not None else self.new_seed()
         self.push_screen(BriefingScreen(scenario, seed, self.trainee, start))
 
     def start_play(self, scenario, seed: int, trainee: str = "", start=None, *, replace: bool = False) -> None:
-        from simulator.ui.screens.play import PlayScreen
-
         workspace = self.workspace
 
         def opener():
@@ -95,9 +90,6 @@ class CrisisApp(App):
 
     def resume_session(self, session_id: str) -> None:
         """An interrupted session; a drill reopens as a drill (team, console, pending approvals)."""
-        from simulator.ui.screens.drill_play import resume_drill
-        from simulator.ui.screens.play import PlayScreen
-
         workspace = self.workspace
         if services.is_drill(workspace, session_id):
             resume_drill(self, session_id)
@@ -106,15 +98,11 @@ class CrisisApp(App):
 
     def open_past_debrief(self, row) -> None:
         """A past session's debrief: opened like `crisis report` opens it (services.load_saved)."""
-        from simulator.ui.screens.debrief import DebriefScreen
-
         workspace, path = self.workspace, row.path
         self.push_screen(DebriefScreen(lambda: services.load_saved(workspace, path), blink=self.blink, live=False))
 
     async def action_quit(self) -> None:
         """Quitting mid-session asks first (the session is saved either way)."""
-        from simulator.ui.screens.play import PlayScreen
-
         screen = self.screen
         if isinstance(screen, PlayScreen) and screen.view is not None and not screen.view.finished:
             screen.action_leave()

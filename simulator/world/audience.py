@@ -23,8 +23,11 @@ Group placement is designed to look like the situation the game describes:
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
+import json
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -500,17 +503,12 @@ _ARRAYS = ("indptr", "indices", "group", "reach", "activity", "susceptibility", 
 
 def cache_key(spec: AudienceSpec, seed: int) -> str:
     """A stable name for a generated audience: the spec, the seed and the builder's version."""
-    import hashlib
-
     text = repr((CACHE_FORMAT, spec, int(seed), np.__version__.split(".")[0]))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def save_audience(audience: Audience, path: Path) -> None:
     """Write an audience as a plain .npz (no pickles), atomically."""
-    import json
-    import os
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     meta = {
@@ -529,8 +527,6 @@ def save_audience(audience: Audience, path: Path) -> None:
 
 def load_audience(path: Path) -> Audience | None:
     """An audience saved by `save_audience`, or None if the file is missing or not one."""
-    import json
-
     try:
         with np.load(Path(path), allow_pickle=False) as data:
             meta = json.loads(bytes(data["meta"]).decode("utf-8"))

@@ -13,6 +13,8 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from simulator import services
 from simulator.format.durations import format_duration
+from simulator.ui.screens.help import HelpScreen
+from simulator.ui.screens.play import PlayScreen
 from simulator.ui.text import assemble, lines, plain, words
 
 
@@ -81,8 +83,6 @@ class BriefingScreen(Screen):
     @on(Button.Pressed, "#start")
     @on(Input.Submitted, "#trainee")
     def action_start(self) -> None:
-        from simulator.ui.screens.play import PlayScreen
-
         trainee = self.query_one("#trainee", Input).value.strip()
         workspace = self.app.workspace
         scenario, seed, start = self.scenario, self.seed, self.start
@@ -96,8 +96,6 @@ class BriefingScreen(Screen):
         self.app.pop_screen()
 
     def action_help(self) -> None:
-        from simulator.ui.screens.help import HelpScreen
-
         self.app.push_screen(HelpScreen())
 
 

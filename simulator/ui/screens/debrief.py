@@ -21,6 +21,7 @@ from simulator import services
 from simulator.evaluate.scoring import score
 from simulator.format.durations import format_duration
 from simulator.ui.messages import Scored, ScoreFailed, SessionFailed
+from simulator.ui.screens.help import HelpScreen
 from simulator.ui.screens.modals import MessageModal
 from simulator.ui.text import arrow, assemble, lines, meter, plain, words
 from simulator.world.persona import ARCHETYPES
@@ -184,8 +185,6 @@ class DebriefScreen(Screen):
         self.app.pop_screen()
 
     def action_help(self) -> None:
-        from simulator.ui.screens.help import HelpScreen
-
         self.app.push_screen(HelpScreen())
 
 

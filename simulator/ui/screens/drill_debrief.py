@@ -18,6 +18,8 @@ from textual.widgets import Footer, Static
 from simulator import services
 from simulator.evaluate import drill as D
 from simulator.evaluate.scoring import score
+from simulator.ui.screens.debrief import DebriefScreen
+from simulator.ui.screens.drill_fork import ForkScreen
 from simulator.ui.text import assemble, clean, lines, plain
 
 
@@ -92,13 +94,9 @@ class DrillDebriefScreen(Screen):
         self.query_one("#drill-playbook", Static).update(lines(*(plain(line) for line in text.splitlines())))
 
     def action_fork(self) -> None:
-        from simulator.ui.screens.drill_fork import ForkScreen
-
         self.app.push_screen(ForkScreen(self.session))
 
     def action_report(self) -> None:
-        from simulator.ui.screens.debrief import DebriefScreen
-
         self.app.switch_screen(DebriefScreen(self.session, blink=self._blink))
 
     def action_home(self) -> None:

@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, ProgressBar, Static
 
+from simulator.evaluate.drill import DrillError, worst_case
 from simulator.format.durations import format_duration
 from simulator.ui.text import plain
 from simulator.ui.widgets.drill_histogram import WorstCaseChart
@@ -59,8 +60,6 @@ class ForecastScreen(ModalScreen):
 
     @work(thread=True, exclusive=True, group="forecast", exit_on_error=False)
     def _compute(self, rollouts: int) -> None:
-        from simulator.evaluate.drill import DrillError, worst_case
-
         try:
             worst = worst_case(self.position, rollouts=rollouts, horizon=self.horizon,
                                progress=lambda done, total: self.post_message(self.Progress(done, total)))

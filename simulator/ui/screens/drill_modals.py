@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
+from simulator.evaluate.drill import DrillError, team_of
 from simulator.format.durations import format_duration
 from simulator.ui.text import assemble, clean, lines, plain
 
@@ -64,8 +65,6 @@ class RoleAssignment(ModalScreen):
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
-        from simulator.evaluate.drill import DrillError, team_of
-
         try:
             team = team_of(self.scenario, self.assignments())
         except DrillError as exc:

@@ -24,6 +24,9 @@ from textual.binding import Binding
 from simulator import services
 from simulator.evaluate import drill as D
 from simulator.ui.messages import SessionReady, StepDone
+from simulator.ui.screens.drill_debrief import DrillDebriefScreen
+from simulator.ui.screens.drill_facilitator import FacilitatorConsole
+from simulator.ui.screens.drill_forecast import ForecastScreen
 from simulator.ui.screens.drill_modals import ApprovalModal, QuestionPrompt, RoleAssignment
 from simulator.ui.screens.play import PlayScreen
 
@@ -160,8 +163,6 @@ class DrillPlayScreen(PlayScreen):
         self._ask_question(due[0])
 
     def action_console(self) -> None:
-        from simulator.ui.screens.drill_facilitator import FacilitatorConsole
-
         if self.view is None:
             return
         with self._drill_lock:
@@ -191,8 +192,6 @@ class DrillPlayScreen(PlayScreen):
         self._open_forecast_when_ready()
 
     def _open_forecast_when_ready(self) -> None:
-        from simulator.ui.screens.drill_forecast import ForecastScreen
-
         if self.busy or self._position is None:
             self.set_timer(0.1, self._open_forecast_when_ready)
             return
@@ -213,8 +212,6 @@ class DrillPlayScreen(PlayScreen):
     # ------------------------------------------------------------------ the end
 
     def _open_debrief(self) -> None:
-        from simulator.ui.screens.drill_debrief import DrillDebriefScreen
-
         self._left = True
         self.app.switch_screen(DrillDebriefScreen(self.session, blink=self._blink))
 

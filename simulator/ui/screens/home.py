@@ -10,6 +10,8 @@ from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from simulator.format.durations import format_duration
+from simulator.ui.screens.help import HelpScreen
+from simulator.ui.screens.history import HistoryScreen
 from simulator.ui.text import assemble, clean, lines, plain, words
 
 TRACKS = (("onboarding", "ONBOARDING · short, play alone"), ("drill", "DRILL · worst case, as a team"))
@@ -224,13 +226,9 @@ class HomeScreen(Screen):
         self.app.resume_session(row_id)
 
     def action_history(self) -> None:
-        from simulator.ui.screens.history import HistoryScreen
-
         self.app.push_screen(HistoryScreen())
 
     def action_help(self) -> None:
-        from simulator.ui.screens.help import HelpScreen
-
         self.app.push_screen(HelpScreen())
 
     def action_quit(self) -> None:

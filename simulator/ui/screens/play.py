@@ -24,6 +24,8 @@ from simulator.engine.session import SessionError
 from simulator.format import actions as A
 from simulator.ui.commands import PlayCommands
 from simulator.ui.messages import Reloaded, SessionFailed, SessionReady, StepDone, StepFailed
+from simulator.ui.screens.debrief import DebriefScreen
+from simulator.ui.screens.help import HelpScreen
 from simulator.ui.screens.modals import (
     ConfirmModal,
     EscalateModal,
@@ -381,14 +383,10 @@ class PlayScreen(Screen):
             yes="Close the case", no="Keep playing"), decided)
 
     def _open_debrief(self) -> None:
-        from simulator.ui.screens.debrief import DebriefScreen
-
         self._left = True
         self.app.switch_screen(DebriefScreen(self.session, blink=self._blink))
 
     def action_help(self) -> None:
-        from simulator.ui.screens.help import HelpScreen
-
         self.app.push_screen(HelpScreen())
 
     def action_leave(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
+from simulator.format.durations import format_duration
 from simulator.ui.text import assemble
 
 
@@ -31,6 +32,4 @@ class StatusBar(Static):
 
 
 def _fmt(minutes: float) -> str:
-    from simulator.format.durations import format_duration
-
     return format_duration(minutes)
