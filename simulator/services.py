@@ -421,9 +421,9 @@ def playbook_path(ws: Workspace, session: Session) -> Path:
     return ws.playbooks_dir / f"{session.scenario.id}-{session.seed}.playbook.md"
 
 
-def write_playbook(ws: Workspace, session: Session, card: Scorecard | None = None) -> tuple[Path, str]:
-    """The drill's playbook written to its file; returns (path, text)."""
-    text = playbook_text(session, card)
+def write_playbook(ws: Workspace, session: Session, card: Scorecard | None = None, *, date=None) -> tuple[Path, str]:
+    """The drill's playbook written to its file; returns (path, text). `date` defaults to today."""
+    text = playbook_text(session, card, date=date)
     path = playbook_path(ws, session)
     _write(path, text)
     return path, text

@@ -16,6 +16,7 @@ from textual.binding import Binding
 
 from simulator import services
 from simulator.services import Catalog
+from simulator.ui.clock import WallClock
 from simulator.ui.screens.briefing import BriefingScreen
 from simulator.ui.screens.debrief import DebriefScreen
 from simulator.ui.screens.drill_play import open_drill, resume_drill
@@ -33,8 +34,9 @@ class CrisisApp(App):
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
     def __init__(self, catalog: Catalog, workspace: services.Workspace, *, scenario=None, seed: int | None = None, trainee: str = "", start=None,
-                 blink: bool = True, open_browser: bool = True, drill: bool = False, team=None):
+                 blink: bool = True, open_browser: bool = True, drill: bool = False, team=None, clock=None):
         super().__init__()
+        self.clock = clock if clock is not None else WallClock()  # what real-time play ticks by
         self.drill, self.team = drill, team  # a team drill (docs/drill.md): roles, facilitator, playbook
         self.catalog = catalog
         self.workspace = workspace
@@ -112,7 +114,7 @@ class CrisisApp(App):
 
 def create_app(scenario=None, seed: int | None = None, trainee: str = "", start=None, *,
                workspace: services.Workspace | None = None, catalog: Catalog | None = None,
-               blink: bool = True, open_browser: bool = True, drill: bool = False, team=None) -> CrisisApp:
+               blink: bool = True, open_browser: bool = True, drill: bool = False, team=None, clock=None) -> CrisisApp:
     """Load what the app needs, then build it. `scenario` (a loaded Scenario) opens its briefing."""
     workspace = workspace if workspace is not None else services.Workspace.from_environment()
     if catalog is None:
@@ -120,7 +122,7 @@ def create_app(scenario=None, seed: int | None = None, trainee: str = "", start=
     if scenario is not None and catalog.get(scenario.id) is None:
         catalog = Catalog((scenario, *catalog.scenarios), catalog.broken)
     return CrisisApp(catalog, workspace, scenario=scenario, seed=seed, trainee=trainee, start=start, blink=blink,
-                     open_browser=open_browser, drill=drill, team=team)
+                     open_browser=open_browser, drill=drill, team=team, clock=clock)
 
 
 def run_app(scenario=None, seed: int | None = None, trainee: str = "", start=None, *, drill: bool = False, team=None,

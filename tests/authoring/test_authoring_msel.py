@@ -5,6 +5,7 @@ import io
 import shutil
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -155,6 +156,7 @@ def test_excel_bom_and_aliases(tmp_path):
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60).filter(lambda s: s.strip())
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=TEXT, sender=st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
        at=st.one_of(st.none(), st.integers(0, 5000), st.floats(0, 5000, allow_nan=False).map(lambda x: round(x, 3))),

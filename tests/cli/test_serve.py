@@ -172,6 +172,8 @@ def _wait_text(page, screen: _Screen, needle: str, since: int = 0, seconds: floa
     raise AssertionError(f"{needle!r} did not appear on the served screen; last text: {screen.text(since)[-1500:]!r}")
 
 
+@pytest.mark.browser
+@pytest.mark.slow
 def test_served_drill_in_headless_chromium(served, tmp_path):
     binary = _chromium()
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")

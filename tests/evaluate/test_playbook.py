@@ -4,8 +4,8 @@ and nothing the team or the author typed is interpreted as Markdown or HTML."""
 from __future__ import annotations
 
 import pytest
+from drill_helpers import drill_session, drill_yaml
 from helpers import workspace
-from test_drill import drill_session, drill_yaml
 
 from simulator import services
 from simulator.cli import main

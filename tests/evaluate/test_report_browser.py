@@ -16,6 +16,8 @@ from simulator.evaluate import report
 from simulator.evaluate.scoring import score
 from simulator.headless import run
 
+pytestmark = pytest.mark.browser  # renders the report in headless Chromium
+
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
          "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
 

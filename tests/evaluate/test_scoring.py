@@ -54,6 +54,7 @@ def _test_actions(test):
     return list(actions)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", BUNDLED, ids=_ids(BUNDLED))
 def test_reference_beats_bad_widely_and_beats_doing_nothing(path):
     scenario = load_scenario(path)
@@ -81,6 +82,7 @@ def test_silence_is_exactly_no_better_than_silence(path):
     assert any("ignoring the problem" in f.text for f in card.improvements)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", BUNDLED, ids=_ids(BUNDLED))
 def test_the_same_good_reply_two_hours_late_scores_lower(path):
     scenario = load_scenario(path)
@@ -247,6 +249,7 @@ _MOVES = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(moves=st.lists(_MOVES, max_size=6), seed=st.integers(0, 2**31 - 1))
 def test_score_depends_only_on_scenario_seed_and_actions(starter, moves, seed):

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_drill import drill_yaml
+from drill_helpers import drill_yaml
 from ui_helpers import make_app, settle
 
 from simulator.format import actions as A
@@ -68,6 +68,7 @@ async def answer_dialogs(pilot, app, *, approve=True, answer="We decide together
     return seen
 
 
+@pytest.mark.slow
 async def test_approval_question_console_forecast_and_debrief(scenario):
     from simulator.evaluate.drill import team_of
 

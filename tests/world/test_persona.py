@@ -205,6 +205,7 @@ STATE = st.builds(P.PersonaState, anger=UNIT, trust=UNIT, patience=UNIT, heard=U
                   left=st.booleans(), delighted=st.booleans(), disengaged=st.booleans())
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(arch=st.sampled_from(sorted(P.ARCHETYPES)), start=STATE, stims=st.lists(STIMULUS, min_size=1, max_size=12),
        seed=st.integers(0, 2**32 - 1))

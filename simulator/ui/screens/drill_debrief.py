@@ -60,7 +60,7 @@ class DrillDebriefScreen(Screen):
         workspace = self.app.workspace
         try:
             card = score(session, turning_points=False)
-            path, text = services.write_playbook(workspace, session, card)
+            path, text = services.write_playbook(workspace, session, card, date=self.app.clock.today())
         except (OSError, ValueError) as exc:
             self.post_message(self.Ready(None, "", str(exc)))
             return

@@ -131,7 +131,7 @@ class PlayScreen(Screen):
         # No step can be running yet, so reading the session here is safe.
         self.scenario = self.session.scenario
         if self.scenario.mode == "realtime":
-            self.set_interval(TICK_SECONDS, self._tick)
+            self.app.clock.every(self, TICK_SECONDS, self._tick)
         self._show_view(message.view)
         if message.note:
             self.notify(message.note)
