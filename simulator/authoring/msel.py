@@ -26,6 +26,7 @@ from simulator.format import conditions, schema
 from simulator.format.diagnostics import Diagnostic, ScenarioError, did_you_mean
 from simulator.format.durations import parse_duration
 from simulator.format.scenario import Inject, Scenario, load_scenario_bytes
+from simulator.format.textsafe import csv_cell, csv_value
 from simulator.format.yamlsafe import load_text
 
 # (header, inject field) in sheet order; the first ten are the MSEL columns of GUIDE.md section 5.
@@ -89,9 +90,16 @@ def export_rows(scenario: Scenario) -> list[list[str]]:
     return rows
 
 
+NUMERIC = frozenset({"Seq", "Time", "Valence", "Arousal"})
+
+
 def export_csv(scenario: Scenario) -> str:
+    """The sheet as CSV; text cells never start like a formula (textsafe.csv_cell; import undoes it)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(export_rows(scenario))
+    rows = export_rows(scenario)
+    text_columns = [i for i, name in enumerate(HEADERS) if name not in NUMERIC]
+    safe = [rows[0]] + [[csv_cell(c) if i in text_columns else c for i, c in enumerate(row)] for row in rows[1:]]
+    csv.writer(buffer, lineterminator="\r\n").writerows(safe)
     return buffer.getvalue()
 
 
@@ -165,7 +173,7 @@ def import_csv(text: str, path: str = "<msel.csv>", state: dict | None = None) -
             index = columns.get(name)
             if index is None or index >= len(cells):
                 return "", (index + 1 if index is not None else 1)
-            return cells[index], index + 1
+            return csv_value(cells[index]), index + 1
 
         inject: dict = {}
         ident, col = cell("Inject ID")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from simulator.cli.core import load_or_fail
 from simulator.cli.errors import Failure, UsageError
+from simulator.format.textsafe import terminal
 
 
 def register(sub) -> None:
@@ -69,9 +70,7 @@ def register(sub) -> None:
 
 
 def _clean(text: str) -> str:
-    from simulator.authoring import clean
-
-    return clean(text)
+    return terminal(text)
 
 
 def _out(line: str = "") -> None:

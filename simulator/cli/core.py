@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from simulator.cli.errors import Failure, UsageError
+from simulator.format.textsafe import terminal
 from simulator.world.rules import rule
 
 
@@ -164,8 +165,8 @@ def emit(text: str, output: str | None) -> None:
 
 
 def _clean(text) -> str:
-    """Scenario text printed on a terminal: control characters shown, never obeyed."""
-    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in " ".join(str(text).split()))
+    """Scenario or transcript text printed on a terminal, on one line: controls shown, never obeyed."""
+    return terminal(text, collapse=True)
 
 
 def load_saved(args, ref):
@@ -207,7 +208,7 @@ def cmd_validate(args) -> int:
 
 
 def _clean_line(text: str) -> str:
-    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in text)
+    return terminal(text)
 
 
 def cmd_run(args) -> int:

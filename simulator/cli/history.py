@@ -13,6 +13,7 @@ import sys
 
 from simulator.cli.core import workspace
 from simulator.cli.errors import Failure
+from simulator.format.textsafe import terminal
 
 
 def register(sub) -> None:
@@ -96,5 +97,5 @@ def cmd_history(args) -> int:
 
 
 def _clean(text) -> str:
-    """Text from a transcript printed on a terminal: control characters shown, never obeyed."""
-    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" for ch in " ".join(str(text).split()))
+    """Text from a transcript printed on a terminal, on one line: controls shown, never obeyed."""
+    return terminal(text, collapse=True)

@@ -15,53 +15,20 @@ The report reads only the session, the scorecard and an optional forecast; the d
 from __future__ import annotations
 
 import datetime as _dt
-import html
 import math
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.evaluate.scoring import RATINGS, Scorecard, baseline, describe
+from simulator.format import textsafe
 from simulator.world import rules as R
 
-# ---------------------------------------------------------------- text safety
+# ---------------------------------------------------------------- text safety (format/textsafe.py)
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def clean(text) -> str:
-    """Text with control characters (terminal escapes, bidi overrides) made visible, never obeyed."""
-    text = "" if text is None else str(text)
-    text = text.replace("\r\n", "\n").replace("\t", " ")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
-
-
-def h(text) -> str:
-    """Escaped for HTML text and attribute values."""
-    return html.escape(clean(text), quote=True)
-
-
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=\-]|\d+[.)])")
-
-
-def md(text, *, inline: bool = True) -> str:
-    """Escaped for Markdown: punctuation backslashed, HTML brackets as entities, one line when inline."""
-    text = clean(text)
-    if inline:
-        text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(_md_line_start, text)
-
-
-def _md_line_start(m) -> str:
-    """`# x`, `- x`, `1. x` at the start of a line would become a heading or a list: escape the marker."""
-    marker = m.group(2)
-    if marker[0].isdigit():
-        return m.group(1) + marker[:-1] + "\\" + marker[-1]
-    return m.group(1) + "\\" + marker
+clean = textsafe.document
+h = textsafe.html
+md = textsafe.markdown
 
 
 def _t(minutes: float) -> str:

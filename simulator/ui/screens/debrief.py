@@ -23,7 +23,7 @@ from simulator.format.durations import format_duration
 from simulator.ui.messages import Scored, ScoreFailed, SessionFailed
 from simulator.ui.screens.help import HelpScreen
 from simulator.ui.screens.modals import MessageModal
-from simulator.ui.text import arrow, assemble, lines, meter, plain, words
+from simulator.ui.text import arrow, assemble, lines, markup, meter, plain, words
 from simulator.world.persona import ARCHETYPES
 from simulator.world.rules import QUESTIONS, RULES, rule
 
@@ -79,7 +79,7 @@ class DebriefScreen(Screen):
                 return
             if isinstance(loaded, services.Saved):  # a saved session: its notes are said here too
                 for note in loaded.notes:
-                    self.app.call_from_thread(self.notify, note, title="Saved session", timeout=8)
+                    self.app.call_from_thread(self.notify, markup(note), title="Saved session", timeout=8)
                 loaded = loaded.session
             self.session = loaded
         session = self.session
@@ -101,7 +101,7 @@ class DebriefScreen(Screen):
 
     @on(ScoreFailed)
     def _failed(self, message: ScoreFailed) -> None:
-        self.notify(message.error, title="Scoring", severity="error")
+        self.notify(markup(message.error), title="Scoring", severity="error")
         if self.card is None:
             self.query_one("#score-head", Static).update(plain(f"Scoring failed: {message.error}", "$error"))
 

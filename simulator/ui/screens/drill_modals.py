@@ -14,7 +14,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from simulator.evaluate.drill import DrillError, team_of
 from simulator.format.durations import format_duration
-from simulator.ui.text import assemble, clean, lines, plain
+from simulator.ui.text import assemble, clean, lines, markup, plain
 
 
 class RoleAssignment(ModalScreen):
@@ -68,7 +68,7 @@ class RoleAssignment(ModalScreen):
         try:
             team = team_of(self.scenario, self.assignments())
         except DrillError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(markup(exc), severity="error")
             return
         self.dismiss(team)
 

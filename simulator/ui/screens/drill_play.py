@@ -29,6 +29,7 @@ from simulator.ui.screens.drill_facilitator import FacilitatorConsole
 from simulator.ui.screens.drill_forecast import ForecastScreen
 from simulator.ui.screens.drill_modals import ApprovalModal, QuestionPrompt, RoleAssignment
 from simulator.ui.screens.play import PlayScreen
+from simulator.ui.text import markup
 
 
 class DrillPlayScreen(PlayScreen):
@@ -89,9 +90,9 @@ class DrillPlayScreen(PlayScreen):
 
     def _announce(self, event) -> None:
         if event.kind == "approval_denied":
-            self.notify(event.text, title="Escalation denied", severity="warning")
+            self.notify(markup(event.text), title="Escalation denied", severity="warning")
         elif event.kind == "approval_needed":
-            self.notify(event.text, title="A decision is waiting")
+            self.notify(markup(event.text), title="A decision is waiting")
         else:
             super()._announce(event)
 

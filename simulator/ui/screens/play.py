@@ -35,6 +35,7 @@ from simulator.ui.screens.modals import (
     OfferModal,
     WaitModal,
 )
+from simulator.ui.text import clean, markup
 from simulator.ui.view import View, build_view
 from simulator.ui.widgets.coach import CoachBar
 from simulator.ui.widgets.composer import Composer
@@ -134,7 +135,7 @@ class PlayScreen(Screen):
             self.app.clock.every(self, TICK_SECONDS, self._tick)
         self._show_view(message.view)
         if message.note:
-            self.notify(message.note)
+            self.notify(markup(message.note))
 
     @on(SessionFailed)
     def _failed(self, message: SessionFailed) -> None:
@@ -207,20 +208,20 @@ class PlayScreen(Screen):
     @on(StepFailed)
     def _step_failed(self, message: StepFailed) -> None:
         self._show_status()
-        self.notify(message.error, title="Not done", severity="error")
+        self.notify(markup(message.error), title="Not done", severity="error")
 
     def _announce(self, event) -> None:
         if event.kind == "approval":
-            self.notify(event.text, title="Escalation answered")
+            self.notify(markup(event.text), title="Escalation answered")
         elif event.kind == "spillover":
-            self.notify(f"{event.data.get('title') or event.text}", title=f"It spread to {event.data.get('platform', 'elsewhere')}",
+            self.notify(markup(event.data.get('title') or event.text), title=clean(f"It spread to {event.data.get('platform', 'elsewhere')}"),
                         severity="warning")
         elif event.kind == "offer_blocked":
-            self.notify(event.text, title="Offer not sent", severity="warning")
+            self.notify(markup(event.text), title="Offer not sent", severity="warning")
         elif event.kind == "promise" and event.data.get("status") == "broken":
             self.notify("A promise ran out of time.", title="Promise broken", severity="error")
         elif event.kind == "end":
-            self.notify(event.text, title="The scenario has ended")
+            self.notify(markup(event.text), title="The scenario has ended")
 
     # ------------------------------------------------------------------ rendering
 
