@@ -104,7 +104,9 @@ def _cycles(graph) -> list[list[str]]:
 
 def test_no_import_cycles_function_local_imports_included():
     grimp = pytest.importorskip("grimp")
-    graph = grimp.build_graph("simulator")  # every import statement, at any depth of the module
+    # Every import statement that runs, at any depth of a module (function-local ones included);
+    # `if TYPE_CHECKING:` imports never run, so engine/state.py may name the types of its parts.
+    graph = grimp.build_graph("simulator", exclude_type_checking_imports=True)
     assert _cycles(graph) == []
 
 

@@ -152,7 +152,7 @@ def playthrough(scenario: Scenario, seed: int, max_actions: int = MAX_ACTIONS) -
 def _next_happening(session) -> float | None:
     """Minutes until the next timed inject or scheduled happening, if one comes before the end."""
     times = [i.at for i in session.scenario.injects if i.at is not None and i.id not in session.fired and i.at > session.t]
-    times += [entry[0] for entry in session.agenda if entry[0] > session.t]
+    times += [entry.at for entry in session.agenda.upcoming() if entry.at > session.t]
     soon = min(times, default=None)
     if soon is None or soon >= session.scenario.time_limit:
         return None

@@ -184,10 +184,9 @@ def _typing(session) -> str:
     """Whether the customer has an answer on its way (the agenda holds it until the clock gets there)."""
     if session.finished:
         return ""
-    for entry in session.agenda:
-        if entry[2] == "customer_says":
-            public = entry[3].get("public", True) and not session.private
-            return "public" if public else "private"
+    for entry in session.agenda.upcoming("customer_says"):
+        public = entry.payload.get("public", True) and not session.private
+        return "public" if public else "private"
     return ""
 
 
