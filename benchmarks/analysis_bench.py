@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from simulator.analysis import ReplyContext, analyze
+from simulator.world.analysis import ReplyContext, analyze
 
 TYPICAL = (
     "well it's not really representative of the store's stock. Did you call???",

@@ -36,13 +36,13 @@ POST = "order arrived damaged, box crushed"
 
 def load_time() -> float:
     """Milliseconds to import and load the judge in a fresh interpreter (median of 5)."""
-    code = "import time; t=time.perf_counter(); from simulator.judge import load; load(); print((time.perf_counter()-t)*1000)"
+    code = "import time; t=time.perf_counter(); from simulator.world.judge import load; load(); print((time.perf_counter()-t)*1000)"
     runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout) for _ in range(5)]
     return statistics.median(runs)
 
 
 def main() -> None:
-    from simulator.judge import load
+    from simulator.world.judge import load
 
     print(f"load (fresh process, median of 5): {load_time():8.1f} ms")
     judge = load()
@@ -64,7 +64,7 @@ def main() -> None:
     t0 = time.perf_counter()
     judge(huge, POST)
     print(f"1 MB reply:                       {(time.perf_counter() - t0) * 1000:8.1f} ms")
-    data = ROOT / "simulator" / "judge" / "data"
+    data = ROOT / "simulator" / "world" / "judge" / "data"
     size = sum(p.stat().st_size for p in data.glob("*.npz"))
     print(f"packaged judge files:             {size / 1e6:8.1f} MB")
 

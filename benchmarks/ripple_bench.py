@@ -25,9 +25,9 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from simulator.audience import build_audience, csr_from_edges, edges_of
-from simulator.ripple import Item, Ripple, scratch, spread
-from simulator.specs import AudienceSpec, RippleParams
+from simulator.format.specs import AudienceSpec, RippleParams
+from simulator.world.audience import build_audience, csr_from_edges, edges_of
+from simulator.world.ripple import Item, Ripple, scratch, spread
 
 N = 100_000
 SCRATCH = 50_000_000  # bytes of visited marks per batch
@@ -187,7 +187,7 @@ def main(argv=None) -> int:
         )
 
     # the forecast (kernel + exposure counting + bootstrap) on a 100k audience, calm and hot
-    from simulator.forecast import forecast_cascades
+    from simulator.world.forecast import forecast_cascades
 
     aud = build_audience(AudienceSpec(size=N, m=5), 1)
     item = Item("complaint", "complaint", "customer", -0.8, 0.8, (), 0.0, moral=1)

@@ -20,10 +20,10 @@ def main() -> None:
     parser.add_argument("--ticks", type=int, default=200)
     args = parser.parse_args()
 
-    from simulator.actions import Reply, Wait
-    from simulator.scenario import load_scenario_bytes
-    from simulator.scoring import score
-    from simulator.session import Session
+    from simulator.engine.session import Session
+    from simulator.evaluate.scoring import score
+    from simulator.format.actions import Reply, Wait
+    from simulator.format.scenario import load_scenario_bytes
 
     text = (ROOT / "scenarios" / "stock-check.yaml").read_text(encoding="utf-8")
     text = text.replace("size: 3000", f"size: {args.nodes}").replace("m: 3\n", "m: 5\n", 1)

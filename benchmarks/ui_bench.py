@@ -35,7 +35,7 @@ async def _until(pilot, predicate, timeout: float = 120.0) -> float:
 
 
 def _scenario(nodes: int | None):
-    from simulator.scenario import load_scenario
+    from simulator.format.scenario import load_scenario
 
     starter = ROOT / "scenarios" / "stock-check.yaml"
     if not nodes:

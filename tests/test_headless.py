@@ -9,9 +9,9 @@ def test_five_lines():
 
 
 def test_session_api_in_five_lines(starter):
-    from simulator.actions import Reply, Wait
-    from simulator.scoring import score
-    from simulator.session import Session
+    from simulator.engine.session import Session
+    from simulator.evaluate.scoring import score
+    from simulator.format.actions import Reply, Wait
 
     session = Session(starter, seed=3)
     session.act(Reply("Sorry about the wasted trip, Dan. What were you looking for?"))

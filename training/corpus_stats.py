@@ -15,8 +15,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.judge.model import LABELS  # noqa: E402
-from training.corpus import CORPUS, HELDOUT, TRAIN, read_items, training_items  # noqa: E402
+from simulator.world.judge.model import LABELS
+from training.corpus import CORPUS, HELDOUT, TRAIN, read_items, training_items
 
 
 def kappa(a: list[bool], b: list[bool]) -> float | None:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.analysis import quality_from_tags  # noqa: E402
-from simulator.judge import LABELS, cues  # noqa: E402
-from simulator.judge import load as load_judge  # noqa: E402
-from training.corpus import HELDOUT, Item, read_items, read_pairs  # noqa: E402
+from simulator.world.analysis import quality_from_tags
+from simulator.world.judge import LABELS, cues
+from simulator.world.judge import load as load_judge
+from training.corpus import HELDOUT, Item, read_items, read_pairs
 
 TARGETS = {  # the project's targets (issue 12)
     "apology": 0.85, "question": 0.85, "private_move": 0.85, "solution": 0.85,

@@ -24,12 +24,12 @@ from scipy import sparse
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.judge import features as F
-from simulator.judge import model as M
-from simulator.judge.embedding import WordTable
+from simulator.world.judge import features as F
+from simulator.world.judge import model as M
+from simulator.world.judge.embedding import WordTable
 from training.corpus import ROOT, Item, training_items
 
-DATA = ROOT / "simulator" / "judge" / "data"
+DATA = ROOT / "simulator" / "world" / "judge" / "data"
 DIMS = 128  # PCA dimensions kept from WordLlama's 256 (256 cross-validated worse: macro F1 0.680 against 0.698)
 LAMBDA = 1e-3  # L2 on the label weights (chosen by --cv, recorded in docs/analysis.md)
 LAMBDA_Q = 10.0  # ridge on the quality head (chosen by --cv: MAE 0.306 against 0.309 at 30)
@@ -148,7 +148,7 @@ class Design:
 
 
 def _pool(d: Design, z: np.ndarray, mean_pooled: np.ndarray):
-    """Pooled logits per item and d(pooled)/d(z) per sentence (see simulator.judge.model.pool)."""
+    """Pooled logits per item and d(pooled)/d(z) per sentence (see simulator.world.judge.model.pool)."""
     top = np.maximum.reduceat(z, d.starts, axis=0)
     e = np.exp(M.SHARPNESS * (z - top[d.seg]))
     sums = np.add.reduceat(e, d.starts, axis=0)

@@ -11,11 +11,13 @@ anything malformed), so the tools never re-validate and never disagree with the 
 - `stats`    counts, words and path lengths;
 - `msel`     injects as a master scenario events list (CSV) and back;
 - `new`      a commented starter file;
-- `docgen`   the format reference generated from `simulator.schema.SCENARIO`.
+- `docgen`   the format reference generated from `simulator.format.schema.SCENARIO`.
 None of them imports textual.
 """
 
 
-def clean(text: str) -> str:
-    """Author text printed on a terminal: control characters shown as escapes, never obeyed."""
-    return "".join(ch if ch.isprintable() or ch == " " else f"\\x{ord(ch):02x}" if ord(ch) < 256 else f"\\u{ord(ch):04x}" for ch in str(text))
+from simulator.format.textsafe import (
+    terminal as clean,  # author text on a terminal: escapes, never obeyed
+)
+
+__all__ = ["clean"]

@@ -1,4 +1,4 @@
-"""The format reference, generated from `simulator.schema.SCENARIO`, the single source of truth.
+"""The format reference, generated from `simulator.format.schema.SCENARIO`, the single source of truth.
 
     python -m simulator.authoring.docgen > docs/scenario-format-reference.md
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import json
 
-from .. import conditions, schema
-from ..schema import Field
+from simulator.format import conditions, schema
+from simulator.format.schema import Field
 
 
 def _type(f: Field) -> str:

@@ -17,8 +17,8 @@ import itertools
 import math
 from dataclasses import dataclass
 
-from .. import conditions, vocab
-from ..scenario import Scenario
+from simulator.format import conditions, vocab
+from simulator.format.scenario import Scenario
 
 MAX_COMBINATIONS = 20_000
 

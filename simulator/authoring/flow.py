@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..scenario import Scenario
-from .domains import Domain, can_hold, domains_of
+import networkx as nx
+
+from simulator.authoring.domains import Domain, can_hold, domains_of
+from simulator.format.scenario import Scenario
 
 
 @dataclass(frozen=True)
@@ -67,8 +69,6 @@ def flow_of(scenario: Scenario, domains: dict[str, Domain] | None = None) -> Flo
 def paths(scenario: Scenario, flow: Flow, limit: int = 5000) -> list[list[str]]:
     """Simple paths through the goto graph from each entry (the first beat, each live storylet)
     to a beat where the story stops; at most `limit` of them, shortest first."""
-    import networkx as nx
-
     graph = nx.DiGraph()
     graph.add_nodes_from(b.id for b in scenario.beats)
     graph.add_edges_from((e.source, e.target) for e in flow.edges if e.possible)

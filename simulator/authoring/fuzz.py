@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .. import actions as A
-from ..rng import stream
-from ..scenario import Scenario
+from simulator.engine.session import Session
+from simulator.evaluate.scoring import score
+from simulator.format import actions as A
+from simulator.format.scenario import Scenario
+from simulator.world.rng import stream
 
 MAX_ACTIONS = 30
 
@@ -103,9 +105,6 @@ class FuzzReport:
 
 def playthrough(scenario: Scenario, seed: int, max_actions: int = MAX_ACTIONS) -> Run:
     """One random playthrough with `seed`; never raises (an exception becomes `error`)."""
-    from ..scoring import score
-    from ..session import Session
-
     rng = stream(seed, "fuzz")
     done: list[dict] = []
     picked: set = set()
@@ -153,7 +152,7 @@ def playthrough(scenario: Scenario, seed: int, max_actions: int = MAX_ACTIONS) -
 def _next_happening(session) -> float | None:
     """Minutes until the next timed inject or scheduled happening, if one comes before the end."""
     times = [i.at for i in session.scenario.injects if i.at is not None and i.id not in session.fired and i.at > session.t]
-    times += [entry[0] for entry in session.agenda if entry[0] > session.t]
+    times += [entry.at for entry in session.agenda.upcoming() if entry.at > session.t]
     soon = min(times, default=None)
     if soon is None or soon >= session.scenario.time_limit:
         return None

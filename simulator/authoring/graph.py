@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from itertools import pairwise
 
-from ..durations import format_duration
-from ..scenario import Scenario
-from .flow import Flow, flow_of
+from simulator.authoring.flow import Flow, flow_of
+from simulator.format.durations import format_duration
+from simulator.format.scenario import Scenario
 
 FORMATS = ("mermaid", "dot")
 

@@ -18,12 +18,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import conditions, vocab
-from ..diagnostics import Diagnostic, ScenarioError, did_you_mean
-from ..durations import format_duration
-from ..scenario import Scenario, load_scenario
-from .domains import Domain, can_hold, domains_of, missing_values, state_writes
-from .flow import flow_of
+from simulator.authoring.domains import Domain, can_hold, domains_of, missing_values, state_writes
+from simulator.authoring.flow import flow_of
+from simulator.format import conditions, vocab
+from simulator.format.diagnostics import Diagnostic, ScenarioError, did_you_mean
+from simulator.format.durations import format_duration
+from simulator.format.scenario import Scenario, load_scenario
 
 # Every code lint can emit, with the sentence `crisis lint --list` and the docs show.
 CODES: dict[str, str] = {

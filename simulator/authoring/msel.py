@@ -14,6 +14,7 @@ and uses no anchors, so it reads back through the safe loader exactly.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import json
 import math
@@ -21,10 +22,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import conditions, schema
-from ..diagnostics import Diagnostic, ScenarioError, did_you_mean
-from ..durations import parse_duration
-from ..scenario import Inject, Scenario
+from simulator.format import conditions, schema
+from simulator.format.diagnostics import Diagnostic, ScenarioError, did_you_mean
+from simulator.format.durations import parse_duration
+from simulator.format.scenario import Inject, Scenario, load_scenario_bytes
+from simulator.format.textsafe import csv_cell, csv_value
+from simulator.format.yamlsafe import load_text
 
 # (header, inject field) in sheet order; the first ten are the MSEL columns of GUIDE.md section 5.
 COLUMNS = (
@@ -87,9 +90,16 @@ def export_rows(scenario: Scenario) -> list[list[str]]:
     return rows
 
 
+NUMERIC = frozenset({"Seq", "Time", "Valence", "Arousal"})
+
+
 def export_csv(scenario: Scenario) -> str:
+    """The sheet as CSV; text cells never start like a formula (textsafe.csv_cell; import undoes it)."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(export_rows(scenario))
+    rows = export_rows(scenario)
+    text_columns = [i for i, name in enumerate(HEADERS) if name not in NUMERIC]
+    safe = [rows[0]] + [[csv_cell(c) if i in text_columns else c for i, c in enumerate(row)] for row in rows[1:]]
+    csv.writer(buffer, lineterminator="\r\n").writerows(safe)
     return buffer.getvalue()
 
 
@@ -163,7 +173,7 @@ def import_csv(text: str, path: str = "<msel.csv>", state: dict | None = None) -
             index = columns.get(name)
             if index is None or index >= len(cells):
                 return "", (index + 1 if index is not None else 1)
-            return cells[index], index + 1
+            return csv_value(cells[index]), index + 1
 
         inject: dict = {}
         ident, col = cell("Inject ID")
@@ -365,8 +375,6 @@ def replace_injects(text: str, section: str, loaded) -> str:
 
 def inject_key(inject: Inject) -> tuple:
     """An inject as comparable data (conditions compare by their text)."""
-    import dataclasses
-
     data = {f.name: getattr(inject, f.name) for f in dataclasses.fields(inject)}
     data["when"] = inject.when.source if inject.when is not None else None
     return tuple(sorted(data.items()))
@@ -374,9 +382,6 @@ def inject_key(inject: Inject) -> tuple:
 
 def write_into(scenario_path, result: ImportResult) -> Scenario:
     """Replace the injects of a scenario file; the file is only written if the result loads."""
-    from ..scenario import load_scenario_bytes
-    from ..yamlsafe import load_text
-
     p = Path(scenario_path)
     text = p.read_text(encoding="utf-8")
     loaded = load_text(text)

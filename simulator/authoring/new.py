@@ -15,6 +15,8 @@ import os
 import re
 from pathlib import Path
 
+from simulator.authoring.msel import quote
+
 TRACKS = ("onboarding", "drill")
 REPO_SCHEMA = Path(__file__).resolve().parent.parent.parent / "docs" / "scenario.schema.json"
 
@@ -43,7 +45,6 @@ def starter(name: str, track: str = "onboarding", schema: str | None = None) -> 
     ident = slug(name)
     title = " ".join(name.split()) or ident
     text = ONBOARDING if track == "onboarding" else DRILL
-    from .msel import quote
 
     return (text.replace("@@SCHEMA@@", schema or REPO_SCHEMA.as_uri())
             .replace("@@ID@@", ident)

@@ -22,11 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .. import schema
-from ..actions import ActionError, parse_action
-from ..diagnostics import Diagnostic, ScenarioError, did_you_mean
-from ..scenario import Scenario, load_scenario
-from ..yamlsafe import YamlError, load_checked, load_path
+from simulator.engine.session import Session, SessionError
+from simulator.evaluate.scoring import score
+from simulator.format import schema
+from simulator.format.actions import ActionError, parse_action
+from simulator.format.diagnostics import Diagnostic, ScenarioError, did_you_mean
+from simulator.format.scenario import Scenario, load_scenario
+from simulator.format.yamlsafe import YamlError, load_checked, load_path
 
 SUFFIX = ".playtest.yaml"
 
@@ -172,9 +174,6 @@ def run_test(suite: Suite, test: PlayTest, cache: dict | None = None, _stack: tu
 
 
 def _play(suite: Suite, test: PlayTest, cache: dict, stack: tuple) -> TestResult:
-    from ..scoring import score
-    from ..session import Session, SessionError
-
     scenario = suite.scenario
     refs = {"roles": {r.id for r in scenario.roles}, "remedies": {r.id for r in scenario.remedies},
             "choices": {c.id for b in scenario.beats for c in b.choices}}

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..scenario import Scenario
-from .flow import flow_of, paths
+from simulator.authoring.flow import flow_of, paths
+from simulator.format.scenario import Scenario
 
 _WORD = re.compile(r"\w[\w'’-]*")
 READING_WPM = 200  # a trainee reading narration and posts

@@ -7,7 +7,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
-from .text import clean, plain
+from simulator.ui.text import clean, plain
 
 MOVES = (
     ("reply", "Reply in public", "write a public reply"),

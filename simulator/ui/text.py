@@ -10,24 +10,10 @@ from __future__ import annotations
 
 from textual.content import Content
 
-_KEEP = {"\n"}
+from simulator.format import textsafe
 
-
-def clean(text: object, *, newlines: bool = False) -> str:
-    """Printable text: control characters made visible; newlines kept only when asked."""
-    out = []
-    for ch in str(text):
-        if ch == "\t":
-            out.append(" ")
-        elif ch == "\n":
-            out.append("\n" if newlines else " ")
-        elif ch == "\r":
-            continue
-        elif ch.isprintable() or ch == " ":
-            out.append(ch)
-        else:
-            out.append(f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
-    return "".join(out)
+clean = textsafe.terminal  # printable text: controls and bidi overrides shown as escapes (format/textsafe.py)
+markup = textsafe.markup  # the same, for the Textual APIs that parse markup (notifications)
 
 
 def plain(text: object, style: str = "") -> Content:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..durations import format_duration
+from simulator.format.durations import format_duration
 
 FEED_EVENTS = ("post", "brand_reply", "follow_up", "walk_away", "spillover")
 PRIVATE_EVENTS = ("private_out", "private_in")
@@ -184,10 +184,9 @@ def _typing(session) -> str:
     """Whether the customer has an answer on its way (the agenda holds it until the clock gets there)."""
     if session.finished:
         return ""
-    for entry in session.agenda:
-        if entry[2] == "customer_says":
-            public = entry[3].get("public", True) and not session.private
-            return "public" if public else "private"
+    for entry in session.agenda.upcoming("customer_says"):
+        public = entry.payload.get("public", True) and not session.private
+        return "public" if public else "private"
     return ""
 
 

@@ -11,8 +11,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from ...durations import format_duration
-from ..text import assemble, lines, plain, words
+from simulator import services
+from simulator.format.durations import format_duration
+from simulator.ui.screens.help import HelpScreen
+from simulator.ui.screens.play import PlayScreen
+from simulator.ui.text import assemble, lines, plain, words
 
 
 class BriefingScreen(Screen):
@@ -80,14 +83,12 @@ class BriefingScreen(Screen):
     @on(Button.Pressed, "#start")
     @on(Input.Submitted, "#trainee")
     def action_start(self) -> None:
-        from .play import PlayScreen
-
         trainee = self.query_one("#trainee", Input).value.strip()
-        store = self.app.store
+        workspace = self.app.workspace
         scenario, seed, start = self.scenario, self.seed, self.start
 
         def opener():
-            return store.open(scenario, seed, trainee=trainee, start=start)
+            return services.open_session(workspace, scenario, seed, trainee=trainee, start=start)
 
         self.app.switch_screen(PlayScreen(opener, scenario, blink=self.app.blink))
 
@@ -95,8 +96,6 @@ class BriefingScreen(Screen):
         self.app.pop_screen()
 
     def action_help(self) -> None:
-        from .help import HelpScreen
-
         self.app.push_screen(HelpScreen())
 
 

@@ -17,12 +17,15 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Sparkline, Static
 
-from ...durations import format_duration
-from ...persona import ARCHETYPES
-from ...rules import QUESTIONS, RULES, rule
-from ..messages import Scored, ScoreFailed, SessionFailed
-from ..text import arrow, assemble, lines, meter, plain, words
-from .modals import MessageModal
+from simulator import services
+from simulator.evaluate.scoring import score
+from simulator.format.durations import format_duration
+from simulator.ui.messages import Scored, ScoreFailed, SessionFailed
+from simulator.ui.screens.help import HelpScreen
+from simulator.ui.screens.modals import MessageModal
+from simulator.ui.text import arrow, assemble, lines, markup, meter, plain, words
+from simulator.world.persona import ARCHETYPES
+from simulator.world.rules import QUESTIONS, RULES, rule
 
 OUTCOME_STYLE = {"raving_fan": "bold $success", "satisfied": "$success", "neutral": "$warning", "churned": "$error", "hostile": "bold $error"}
 
@@ -68,14 +71,17 @@ class DebriefScreen(Screen):
 
     @work(thread=True, exclusive=True, group="score", exit_on_error=False)
     def _score(self) -> None:
-        from ...scoring import score
-
         if self.session is None:
             try:
-                self.session = self._loader()
+                loaded = self._loader()
             except Exception as exc:
                 self.post_message(SessionFailed(str(exc) or type(exc).__name__))
                 return
+            if isinstance(loaded, services.Saved):  # a saved session: its notes are said here too
+                for note in loaded.notes:
+                    self.app.call_from_thread(self.notify, markup(note), title="Saved session", timeout=8)
+                loaded = loaded.session
+            self.session = loaded
         session = self.session
         try:
             card = score(session)
@@ -84,10 +90,9 @@ class DebriefScreen(Screen):
             return
         if self._live and session.writer is not None:
             try:
-                self.app.store.record_score(session.writer.path, card)
+                services.record_score(self.app.workspace, session, card)
             except Exception as exc:
                 self.post_message(ScoreFailed(f"the score could not be saved to the history: {exc}"))
-            session.writer.close()
         self.post_message(Scored(card))
 
     @on(SessionFailed)
@@ -96,7 +101,7 @@ class DebriefScreen(Screen):
 
     @on(ScoreFailed)
     def _failed(self, message: ScoreFailed) -> None:
-        self.notify(message.error, title="Scoring", severity="error")
+        self.notify(markup(message.error), title="Scoring", severity="error")
         if self.card is None:
             self.query_one("#score-head", Static).update(plain(f"Scoring failed: {message.error}", "$error"))
 
@@ -151,17 +156,7 @@ class DebriefScreen(Screen):
     @work(thread=True, exclusive=True, group="report", exit_on_error=False)
     def _write_report(self) -> None:
         try:
-            from ... import report
-        except ImportError:
-            self.app.call_from_thread(self._report_done, None, "The HTML report module (simulator/report.py) is not installed yet.")
-            return
-        session = self.session
-        stem = Path(session.writer.path).stem if session.writer is not None else f"{session.scenario.id}-s{session.seed}"
-        target = self.app.store.root / "reports" / f"{stem}.html"
-        try:
-            html = report.render_html(session, self.card)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
+            target = services.write_report_html(self.app.workspace, self.session, self.card)
         except Exception as exc:
             self.app.call_from_thread(self._report_done, None, f"The report could not be written: {type(exc).__name__}: {exc}")
             return
@@ -190,8 +185,6 @@ class DebriefScreen(Screen):
         self.app.pop_screen()
 
     def action_help(self) -> None:
-        from .help import HelpScreen
-
         self.app.push_screen(HelpScreen())
 
 

@@ -7,7 +7,6 @@ Scoring and writing the playbook replay the session, so they run in a thread wor
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 from textual import on, work
 from textual.binding import Binding
@@ -16,7 +15,12 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ..text import assemble, clean, lines, plain
+from simulator import services
+from simulator.evaluate import drill as D
+from simulator.evaluate.scoring import score
+from simulator.ui.screens.debrief import DebriefScreen
+from simulator.ui.screens.drill_fork import ForkScreen
+from simulator.ui.text import assemble, clean, lines, plain
 
 
 class DrillDebriefScreen(Screen):
@@ -52,25 +56,19 @@ class DrillDebriefScreen(Screen):
 
     @work(thread=True, exclusive=True, group="drill-debrief", exit_on_error=False)
     def _prepare(self) -> None:
-        from ... import drill as D
-        from ... import playbook
-        from ...scoring import score
-
         session = self.session
+        workspace = self.app.workspace
         try:
             card = score(session, turning_points=False)
-            text = playbook.render(session, card)
-            if session.writer is not None:
-                path = Path(session.writer.path).with_suffix(".playbook.md")
-            else:
-                from ...store import Store
-
-                path = Store().root / "playbooks" / f"{session.scenario.id}-{session.seed}.playbook.md"
-                path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            path, text = services.write_playbook(workspace, session, card, date=self.app.clock.today())
         except (OSError, ValueError) as exc:
             self.post_message(self.Ready(None, "", str(exc)))
             return
+        try:
+            services.record_score(workspace, session, card)  # the drill's score goes in the history too
+        except Exception as exc:
+            self.app.call_from_thread(self.notify, f"the score could not be saved to the history: {exc}", title="Scoring",
+                                      severity="error")
         points = D.decision_points(session)
         rows = [assemble((f"{card.overall}/100, grade {card.grade}", "bold"), f" · customer {card.outcome.replace('_', ' ')}"
                          f" · negative reach {card.metrics['negative_reach']:,} (doing nothing {card.baseline['negative_reach']:,})"),
@@ -96,13 +94,9 @@ class DrillDebriefScreen(Screen):
         self.query_one("#drill-playbook", Static).update(lines(*(plain(line) for line in text.splitlines())))
 
     def action_fork(self) -> None:
-        from .drill_fork import ForkScreen
-
         self.app.push_screen(ForkScreen(self.session))
 
     def action_report(self) -> None:
-        from .debrief import DebriefScreen
-
         self.app.switch_screen(DebriefScreen(self.session, blink=self._blink))
 
     def action_home(self) -> None:

@@ -14,8 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...durations import format_duration, parse_duration
-from ..text import assemble, clean, plain
+from simulator.format.durations import format_duration, parse_duration
+from simulator.ui.text import assemble, clean, plain
 
 PRESSURE = {
     "crowd-up": {"audience": 1.5, "negativity": 1.3},

@@ -16,9 +16,10 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Footer, ProgressBar, Static
 
-from ...durations import format_duration
-from ..text import plain
-from ..widgets.drill_histogram import WorstCaseChart
+from simulator.evaluate.drill import DrillError, worst_case
+from simulator.format.durations import format_duration
+from simulator.ui.text import plain
+from simulator.ui.widgets.drill_histogram import WorstCaseChart
 
 ROLLOUTS = 300
 MORE = 2000
@@ -59,8 +60,6 @@ class ForecastScreen(ModalScreen):
 
     @work(thread=True, exclusive=True, group="forecast", exit_on_error=False)
     def _compute(self, rollouts: int) -> None:
-        from ...drill import DrillError, worst_case
-
         try:
             worst = worst_case(self.position, rollouts=rollouts, horizon=self.horizon,
                                progress=lambda done, total: self.post_message(self.Progress(done, total)))

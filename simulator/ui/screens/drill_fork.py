@@ -17,8 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...durations import format_duration
-from ..text import assemble, clean, lines, plain
+from simulator.evaluate.drill import DrillError, decisions, fork
+from simulator.format.durations import format_duration
+from simulator.ui.text import assemble, clean, lines, plain
 
 
 def side_by_side(result):
@@ -52,7 +53,6 @@ class ForkScreen(ModalScreen):
 
     def __init__(self, session):
         super().__init__()
-        from ...drill import decisions
 
         self.session = session  # finished: no step runs on it any more
         self.decisions = decisions(session)
@@ -108,8 +108,6 @@ class ForkScreen(ModalScreen):
 
     @work(thread=True, exclusive=True, group="fork", exit_on_error=False)
     def _fork(self, at: int, alternative) -> None:
-        from ...drill import DrillError, fork
-
         try:
             self.post_message(self.Done(fork(self.session, at, alternative)))
         except DrillError as exc:

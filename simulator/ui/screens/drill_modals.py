@@ -12,8 +12,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, Static
 
-from ...durations import format_duration
-from ..text import assemble, clean, lines, plain
+from simulator.evaluate.drill import DrillError, team_of
+from simulator.format.durations import format_duration
+from simulator.ui.text import assemble, clean, lines, markup, plain
 
 
 class RoleAssignment(ModalScreen):
@@ -64,12 +65,10 @@ class RoleAssignment(ModalScreen):
 
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
-        from ...drill import DrillError, team_of
-
         try:
             team = team_of(self.scenario, self.assignments())
         except DrillError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(markup(exc), severity="error")
             return
         self.dismiss(team)
 

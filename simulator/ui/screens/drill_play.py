@@ -21,10 +21,15 @@ import threading
 from textual import on
 from textual.binding import Binding
 
-from ... import drill as D
-from ..messages import SessionReady, StepDone
-from .drill_modals import ApprovalModal, QuestionPrompt, RoleAssignment
-from .play import PlayScreen
+from simulator import services
+from simulator.evaluate import drill as D
+from simulator.ui.messages import SessionReady, StepDone
+from simulator.ui.screens.drill_debrief import DrillDebriefScreen
+from simulator.ui.screens.drill_facilitator import FacilitatorConsole
+from simulator.ui.screens.drill_forecast import ForecastScreen
+from simulator.ui.screens.drill_modals import ApprovalModal, QuestionPrompt, RoleAssignment
+from simulator.ui.screens.play import PlayScreen
+from simulator.ui.text import markup
 
 
 class DrillPlayScreen(PlayScreen):
@@ -37,7 +42,8 @@ class DrillPlayScreen(PlayScreen):
         Binding("k", "question", "Question"),
     ]
 
-    def __init__(self, opener, scenario, team: D.Team, *, blink: bool = True):
+    def __init__(self, opener, scenario, team: D.Team | None, *, blink: bool = True):
+        """`team` None: a resumed drill, whose team comes from its transcript when it opens."""
         super().__init__(opener, scenario, blink=blink)
         self.team = team
         self._drill_lock = threading.Lock()
@@ -52,6 +58,8 @@ class DrillPlayScreen(PlayScreen):
     # ------------------------------------------------------------------ copy drill state in the worker
 
     def _copy_drill_state(self, session) -> None:
+        if self.team is None:
+            self.team = D.team_from_session(session)
         notes = {}
         for e in session.events:
             if e.kind == "escalation":
@@ -82,9 +90,9 @@ class DrillPlayScreen(PlayScreen):
 
     def _announce(self, event) -> None:
         if event.kind == "approval_denied":
-            self.notify(event.text, title="Escalation denied", severity="warning")
+            self.notify(markup(event.text), title="Escalation denied", severity="warning")
         elif event.kind == "approval_needed":
-            self.notify(event.text, title="A decision is waiting")
+            self.notify(markup(event.text), title="A decision is waiting")
         else:
             super()._announce(event)
 
@@ -156,8 +164,6 @@ class DrillPlayScreen(PlayScreen):
         self._ask_question(due[0])
 
     def action_console(self) -> None:
-        from .drill_facilitator import FacilitatorConsole
-
         if self.view is None:
             return
         with self._drill_lock:
@@ -187,8 +193,6 @@ class DrillPlayScreen(PlayScreen):
         self._open_forecast_when_ready()
 
     def _open_forecast_when_ready(self) -> None:
-        from .drill_forecast import ForecastScreen
-
         if self.busy or self._position is None:
             self.set_timer(0.1, self._open_forecast_when_ready)
             return
@@ -209,10 +213,14 @@ class DrillPlayScreen(PlayScreen):
     # ------------------------------------------------------------------ the end
 
     def _open_debrief(self) -> None:
-        from .drill_debrief import DrillDebriefScreen
-
         self._left = True
         self.app.switch_screen(DrillDebriefScreen(self.session, blink=self._blink))
+
+
+def resume_drill(app, session_id: str) -> None:
+    """An interrupted drill, reopened as a drill: its team, its console and its pending approvals."""
+    workspace = app.workspace
+    app.push_screen(DrillPlayScreen(lambda: services.resume(workspace, session_id), None, None, blink=app.blink))
 
 
 def open_drill(app, scenario, seed: int | None, team: D.Team | None = None, start=None) -> None:
@@ -223,11 +231,12 @@ def open_drill(app, scenario, seed: int | None, team: D.Team | None = None, star
     def begin(chosen) -> None:
         if chosen is None:
             return
-        store = app.store
+        workspace = app.workspace
         drill_start = D.drill_start(chosen, start)
 
         def opener():
-            return store.open(scenario, seed, trainee=", ".join(p for _, p in chosen.pairs()), start=drill_start)
+            return services.open_session(workspace, scenario, seed, trainee=", ".join(p for _, p in chosen.pairs()),
+                                         start=drill_start)
 
         app.push_screen(DrillPlayScreen(opener, scenario, chosen, blink=app.blink))
 

@@ -7,8 +7,8 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...rules import QUESTIONS, RULES
-from ..text import assemble, lines, plain
+from simulator.ui.text import assemble, lines, plain
+from simulator.world.rules import QUESTIONS, RULES
 
 KEYS = (
     ("1-9", "send the numbered suggested reply"),

@@ -9,8 +9,8 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
-from ...durations import format_duration
-from ..text import assemble, clean, lines, plain, words
+from simulator.format.durations import format_duration
+from simulator.ui.text import assemble, clean, lines, markup, plain, words
 
 COLUMNS = (("started", 16), ("scenario", 26), ("trainee", 10), ("seed", 7), ("status", 13), ("score", 5), ("outcome", 10))
 
@@ -40,7 +40,7 @@ class HistoryScreen(Screen):
             rows = self.app.store.rows()
         except Exception as exc:
             rows = []
-            self.notify(f"History unavailable: {exc}", severity="error")
+            self.notify(markup(f"History unavailable: {exc}"), severity="error")
         self._rows = {r.id: r for r in rows}
         table = self.query_one("#sessions", DataTable)
         table.clear(columns=True)
@@ -74,7 +74,7 @@ class HistoryScreen(Screen):
         elif row.status == "finished":
             self.app.open_past_debrief(row)
         else:
-            self.notify(row.error or "This transcript cannot be read.", severity="error")
+            self.notify(markup(row.error or "This transcript cannot be read."), severity="error")
 
     def action_back(self) -> None:
         self.app.pop_screen()

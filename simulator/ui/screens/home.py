@@ -9,8 +9,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...durations import format_duration
-from ..text import assemble, clean, lines, plain, words
+from simulator.format.durations import format_duration
+from simulator.ui.screens.help import HelpScreen
+from simulator.ui.screens.history import HistoryScreen
+from simulator.ui.text import assemble, clean, lines, markup, plain, words
 
 TRACKS = (("onboarding", "ONBOARDING · short, play alone"), ("drill", "DRILL · worst case, as a team"))
 
@@ -63,7 +65,7 @@ class HomeScreen(Screen):
             self._resumable = [r for r in store.rows() if r.status == "in_progress"][:8]
         except Exception as exc:  # an unreadable history index must not block playing
             self._best, self._resumable = {}, []
-            self.notify(f"History unavailable: {exc}", severity="warning")
+            self.notify(markup(f"History unavailable: {exc}"), severity="warning")
         self._fill_scenarios()
         resume = self.query_one("#resume", OptionList)
         resume.clear_options()
@@ -224,13 +226,9 @@ class HomeScreen(Screen):
         self.app.resume_session(row_id)
 
     def action_history(self) -> None:
-        from .history import HistoryScreen
-
         self.app.push_screen(HistoryScreen())
 
     def action_help(self) -> None:
-        from .help import HelpScreen
-
         self.app.push_screen(HelpScreen())
 
     def action_quit(self) -> None:

@@ -13,9 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ... import actions as A
-from ...durations import format_duration, parse_duration
-from ..text import assemble, lines, plain
+from simulator.format import actions as A
+from simulator.format.durations import format_duration, parse_duration
+from simulator.ui.text import assemble, lines, plain
 
 
 class _Modal(ModalScreen):

@@ -19,19 +19,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer
 
-from ... import actions as A
-from ...session import SessionError
-from ..commands import PlayCommands
-from ..messages import Reloaded, SessionFailed, SessionReady, StepDone, StepFailed
-from ..view import View, build_view
-from ..widgets.coach import CoachBar
-from ..widgets.composer import Composer
-from ..widgets.customer import CustomerCard
-from ..widgets.feed import Feed, PrivatePane
-from ..widgets.ripple import RipplePanel
-from ..widgets.status import StatusBar
-from ..widgets.suggestions import Suggestions
-from .modals import (
+from simulator import services
+from simulator.engine.session import SessionError
+from simulator.format import actions as A
+from simulator.ui.commands import PlayCommands
+from simulator.ui.messages import Reloaded, SessionFailed, SessionReady, StepDone, StepFailed
+from simulator.ui.screens.debrief import DebriefScreen
+from simulator.ui.screens.help import HelpScreen
+from simulator.ui.screens.modals import (
     ConfirmModal,
     EscalateModal,
     HideModal,
@@ -40,6 +35,15 @@ from .modals import (
     OfferModal,
     WaitModal,
 )
+from simulator.ui.text import clean, markup
+from simulator.ui.view import View, build_view
+from simulator.ui.widgets.coach import CoachBar
+from simulator.ui.widgets.composer import Composer
+from simulator.ui.widgets.customer import CustomerCard
+from simulator.ui.widgets.feed import Feed, PrivatePane
+from simulator.ui.widgets.ripple import RipplePanel
+from simulator.ui.widgets.status import StatusBar
+from simulator.ui.widgets.suggestions import Suggestions
 
 GAME_ACTIONS = {"reply", "private", "escalate", "offer", "hide", "walk_away", "follow_up", "wait", "choose", "pause"}
 TICK_SECONDS = 1.0
@@ -128,10 +132,10 @@ class PlayScreen(Screen):
         # No step can be running yet, so reading the session here is safe.
         self.scenario = self.session.scenario
         if self.scenario.mode == "realtime":
-            self.set_interval(TICK_SECONDS, self._tick)
+            self.app.clock.every(self, TICK_SECONDS, self._tick)
         self._show_view(message.view)
         if message.note:
-            self.notify(message.note)
+            self.notify(markup(message.note))
 
     @on(SessionFailed)
     def _failed(self, message: SessionFailed) -> None:
@@ -204,20 +208,20 @@ class PlayScreen(Screen):
     @on(StepFailed)
     def _step_failed(self, message: StepFailed) -> None:
         self._show_status()
-        self.notify(message.error, title="Not done", severity="error")
+        self.notify(markup(message.error), title="Not done", severity="error")
 
     def _announce(self, event) -> None:
         if event.kind == "approval":
-            self.notify(event.text, title="Escalation answered")
+            self.notify(markup(event.text), title="Escalation answered")
         elif event.kind == "spillover":
-            self.notify(f"{event.data.get('title') or event.text}", title=f"It spread to {event.data.get('platform', 'elsewhere')}",
+            self.notify(markup(event.data.get('title') or event.text), title=clean(f"It spread to {event.data.get('platform', 'elsewhere')}"),
                         severity="warning")
         elif event.kind == "offer_blocked":
-            self.notify(event.text, title="Offer not sent", severity="warning")
+            self.notify(markup(event.text), title="Offer not sent", severity="warning")
         elif event.kind == "promise" and event.data.get("status") == "broken":
             self.notify("A promise ran out of time.", title="Promise broken", severity="error")
         elif event.kind == "end":
-            self.notify(event.text, title="The scenario has ended")
+            self.notify(markup(event.text), title="The scenario has ended")
 
     # ------------------------------------------------------------------ rendering
 
@@ -380,14 +384,10 @@ class PlayScreen(Screen):
             yes="Close the case", no="Keep playing"), decided)
 
     def _open_debrief(self) -> None:
-        from .debrief import DebriefScreen
-
         self._left = True
         self.app.switch_screen(DebriefScreen(self.session, blink=self._blink))
 
     def action_help(self) -> None:
-        from .help import HelpScreen
-
         self.app.push_screen(HelpScreen())
 
     def action_leave(self) -> None:
@@ -426,38 +426,14 @@ class PlayScreen(Screen):
 
     @work(thread=True, exclusive=True, group="reload", exit_on_error=False)
     def _reload(self) -> None:
-        from ...diagnostics import ScenarioError
-        from ...scenario import load_scenario
-        from ...store import Store
-        from ...transcript import TranscriptError, Writer, read, restore
-
-        try:
-            scenario = load_scenario(self.scenario.path)
-        except ScenarioError as exc:
-            self.post_message(Reloaded(None, tuple(d.format() for d in exc.diagnostics) or (str(exc),)))
-            return
         with self._session_lock:
-            old = self.session
-            path = old.writer.path if old.writer is not None else None
-            try:
-                if path is None:
-                    from ...session import replay
-
-                    new = replay(scenario, old.seed, list(old.steps), start=old.start)
-                else:
-                    new = restore(read(path), scenario, verify=False)
-            except (TranscriptError, SessionError, ValueError) as exc:
-                self.post_message(Reloaded(None, (f"the session so far cannot be replayed on the new file: {exc}",)))
+            result = services.reload(self.app.workspace, self.session)
+            if result.session is None:
+                self.post_message(Reloaded(None, result.problems))
                 return
-            if path is not None:
-                old.writer.close()
-                store = Store()
-                writer = Writer(path)
-                writer.on_step = lambda s: store.update(path, s)
-                new.writer = writer
-            self.session = new
-            self.scenario = scenario
-            view = build_view(new)
+            self.session = result.session
+            self.scenario = result.session.scenario
+            view = build_view(result.session)
         self.post_message(Reloaded(view))
 
     @on(Reloaded)

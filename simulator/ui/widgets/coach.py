@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from ...rules import rule
-from ..text import assemble, lines, plain
+from simulator.ui.text import assemble, lines, plain
+from simulator.world.rules import rule
 
 
 class CoachBar(Static):

@@ -11,7 +11,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Input
 
-from ...actions import MAX_TEXT
+from simulator.format.actions import MAX_TEXT
 
 MODES = {
     "reply": ("Reply in public", "Write your public reply, then Enter (Esc to cancel)"),

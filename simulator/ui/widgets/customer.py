@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from ..text import assemble, lines, meter, plain, words
+from simulator.ui.text import assemble, lines, meter, plain, words
 
 MOOD_MARK = {"calm": "☺ calm", "annoyed": "~ annoyed", "angry": "! angry", "furious": "!! furious"}
 

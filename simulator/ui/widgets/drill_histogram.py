@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from ..text import assemble, lines
+from simulator.ui.text import assemble, lines
 
 BAR = 28
 

@@ -6,9 +6,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from ...durations import format_duration
-from ..text import assemble, clean, plain
-from ..view import FeedEntry
+from simulator.format.durations import format_duration
+from simulator.ui.text import assemble, clean, plain
+from simulator.ui.view import FeedEntry
 
 PLATFORM_NAMES = {"main": "", "twitter": "", "blog": "blog", "forum": "forum", "news": "news", "facebook": "Facebook",
                   "reddit": "Reddit", "email": "email", "phone": "phone", "dm": "DM", "review": "reviews"}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual.containers import Vertical
 from textual.widgets import Label, Sparkline, Static
 
-from ..text import arrow, assemble, lines, meter, words
+from simulator.ui.text import arrow, assemble, lines, meter, words
 
 
 class RipplePanel(Vertical):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from ..text import assemble
+from simulator.format.durations import format_duration
+from simulator.ui.text import assemble
 
 
 class StatusBar(Static):
@@ -31,6 +32,4 @@ class StatusBar(Static):
 
 
 def _fmt(minutes: float) -> str:
-    from ...durations import format_duration
-
     return format_duration(minutes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from ..text import assemble, lines, plain
+from simulator.ui.text import assemble, lines, plain
 
 ACTION_TAG = {"private": " (DM)", "walk_away": " (walk away)", "follow_up": " (follow-up)"}
 

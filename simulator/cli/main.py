@@ -1,0 +1,111 @@
+"""The `crisis` command: parse arguments, call the core, print, exit 0/1/2.
+
+Exit codes (PRODUCT.md section 5): 0 success, 1 invalid input or a failed check, 2 usage error.
+Errors go to stderr as `path:line:col: message`, never as a traceback. Each command group lives in
+a module of this package (`core`, `authoring`, `drill`, ...) with `register(subparsers)`; heavy
+imports (textual, numpy kernels) happen inside the command, so `crisis --help` and `crisis
+validate` start fast. The exception classes live in `errors` so command modules need not import
+this one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from pathlib import Path
+
+from simulator.cli.core import open_home
+from simulator.cli.errors import Failure, UsageError
+
+NOT_COMMANDS = frozenset({"main", "errors", "audit"})  # helpers, not command groups
+
+
+def _command_modules() -> list[str]:
+    """Every command module of this package registers its own subcommands (core first)."""
+    names = sorted(m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+                   if not m.name.startswith("_") and m.name not in NOT_COMMANDS)
+    names.sort(key=lambda n: n != "core")
+    return [f"simulator.cli.{n}" for n in names]
+
+
+def _workspace(home):
+    """The services layer's workspace for --home (or CRISIS_HOME, or the user's directories), built
+    when a command first asks for it: `crisis validate` and `crisis --help` stay fast."""
+    holder: dict = {}
+
+    def get():
+        if "ws" not in holder:
+            from simulator.services import Workspace
+
+            holder["ws"] = Workspace.from_environment(home)
+        return holder["ws"]
+
+    return get
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # argparse's own usage errors: exit 2, no traceback
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="crisis",
+        description="Crisis Tabletop: train for angry customers in public, on social media.",
+    )
+    parser.add_argument("--home", metavar="DIR", help="where sessions and history live (default: $CRISIS_HOME or the user data directory)")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in _command_modules():
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv=None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    args.workspace = _workspace(args.home)
+    if args.version:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            print(version("crisis-tabletop"))
+        except PackageNotFoundError:
+            print("unknown")
+        return 0
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        handler = open_home
+    try:
+        return int(handler(args) or 0)
+    except UsageError as exc:
+        print(f"crisis: error: {exc}", file=sys.stderr)
+        return 2
+    except Failure as exc:
+        if str(exc):
+            print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("crisis: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug of ours: one line for the user, the traceback on request
+        if os.environ.get("CRISIS_DEBUG"):
+            raise
+        print(f"crisis: internal error: {type(exc).__name__}: {exc} "
+              "(run again with CRISIS_DEBUG=1 to see where, and please report it)", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,215 @@
+"""The brand's moves: messages (public, private, walk away, follow-up), escalations, offers, hides.
+
+Each move is analysed, booked in the ledger, shown to the audience when it is public, and read
+by the customer. `cost_of` is what a move takes off the clock in turn mode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from simulator.engine.ledger import Post, Promise, Record, ReplyRecord
+from simulator.engine.state import SessionError, SessionState
+from simulator.engine.story import closest_choice
+from simulator.engine.team import needless_escalation
+from simulator.format.scenario import Choice
+from simulator.world import analysis, persona
+
+TYPING_WPM = 30.0  # how fast a trainee composes; longer replies cost more clock
+PROMISE_WINDOW = 90.0  # minutes a promise may stay open before the customer calls it broken
+
+
+class MovesPart(SessionState):
+    def _context(self) -> analysis.ReplyContext:
+        """What the reply answers: the complaint and the customer's latest words (for personalisation
+        and for rules 3 and 5, which are about how rude posts are answered)."""
+        p = self.scenario.persona
+        latest = next((post.text for post in reversed(self.posts.values()) if post.author == "customer"), "")
+        said = p.opening if latest in ("", p.opening) else f"{p.opening}\n{latest}"
+        return analysis.ReplyContext(customer_name=p.name, customer_post=said, unreasonable_request=p.unreasonable_request)
+
+    def _analyse(self, text: str, choice: Choice | None) -> analysis.Analysis:
+        if choice is not None and choice.tagged:
+            return analysis.from_tags(text, choice.features, self._context())
+        return analysis.analyze(text, self._context())
+
+    def _apply(self, action, choice: Choice | None) -> None:
+        kind = action.kind
+        self.last_action = kind
+        n = len(self.records) + 1
+        if kind in ("reply", "private", "walk_away", "follow_up"):
+            if self.review and kind != "private":
+                self._emit("note", "review", f"held {self.review:g} minutes for sign-off", data={"review": self.review})
+                self._run_until(min(self.t + self.review, self.scenario.time_limit))
+                if self.finished:
+                    return
+            offered = self.choices() if choice is None else ()
+            flow = self._message(n, action, choice, offered)
+            if choice is None and flow is not None:
+                choice = flow  # free text that does what a suggested move does moves the story the same way
+        elif kind == "escalate":
+            self._escalate(n, action)
+        elif kind == "offer":
+            self._offer(n, action)
+        elif kind == "hide":
+            self._hide(n, action)
+        elif kind == "wait":
+            self.records.append(Record(n, self.t, action, "wait", {"minutes": action.minutes}))
+            self._run_until(min(self.t + action.minutes, self.scenario.time_limit))
+        if choice is not None:
+            self.chosen.append(choice.id)
+            for name, value in choice.set:
+                self.vars[name] = value
+            if choice.goto and not self.finished:
+                self._enter(choice.goto)
+
+    def _message(self, n: int, action, choice: Choice | None, offered=()) -> Choice | None:
+        """Post a brand message; returns the suggested move free text turned out to match, if any."""
+        kind = action.kind
+        result = self._analyse(action.text, choice)
+        features = frozenset(f for f, v in result.features.items() if v is True)
+        match = closest_choice(kind, features, offered) if choice is None else None
+        guide = choice or match
+        public = kind != "private"
+        first_private = kind == "private" and not self.private
+        post_id = self._next_id("b")
+        self.posts[post_id] = Post(post_id, self.t, "brand", action.text, public=public)
+        record = ReplyRecord(n, self.t, kind, action.text, result, public, getattr(choice, "id", None),
+                             getattr(guide, "feedback", ""), post_id)
+        self.replies.append(record)
+        self.records.append(Record(n, self.t, action, kind, {"post": post_id, "features": sorted(features),
+                                                            "rules": {str(k): v for k, v in sorted(result.rules.items())},
+                                                            **({"matched": match.id} if match else {})}))
+        for rule, verdict in result.rules.items():
+            bucket = self.rules_kept if verdict == "kept" else self.rules_broken
+            bucket[rule] = bucket.get(rule, 0) + 1
+        event_kind = {"reply": "brand_reply", "private": "private_out", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
+        self._emit(event_kind, "brand", action.text, post_id, {"features": sorted(features),
+                                                               "channel": getattr(action, "channel", "public")})
+        self._emit("coach", "coach", getattr(guide, "feedback", "") or "", post_id, {
+            "kept": sorted(k for k, v in result.rules.items() if v == "kept"),
+            "broken": sorted(k for k, v in result.rules.items() if v == "broken"),
+            **({"matched": match.id} if match else {}),
+        })
+        self._responded()
+        acknowledging = features & {"apology", "empathy", "question", "solution"}
+        hostile = features & {"argue", "blame", "sarcasm", "insult"}
+        if public and acknowledging and not hostile and self.acknowledged_at is None:
+            self.acknowledged_at = self.t
+        q = persona.quality(features)
+        if public:
+            valence = max(-1.0, min(1.0, q * 1.3))
+            arousal = min(1.0, 0.15 + sum(0.25 for f in ("argue", "blame", "sarcasm", "insult", "profanity", "shouting") if f in features))
+            self._public_item("brand", "brand_reply", action.text, valence, arousal, item_id=post_id,
+                              seeds=(self.audience.brand_node, self.audience.customer_node))
+            if q > 0.15:
+                for item in self.ripple.items():
+                    if item.source == "customer" and item.valence < 0:
+                        self.ripple.damp(item.id, max(0.25, 1.0 - 0.9 * q), self.t)
+            if features & {"argue", "blame", "sarcasm", "insult", "profanity"}:
+                self._screenshot(action.text, features)
+        if kind == "private":
+            self.private = True
+        if kind == "walk_away":
+            self.walked_away = True
+        if kind == "follow_up":
+            self.followed_up = True
+        # Promises: a commitment made now must be seen kept.
+        for promise in self.promises:
+            if promise.kept is None and ("solution" in features or kind in ("follow_up",)):
+                self._keep(promise)
+        if "promise" in features:
+            quote = result.quote("promise") if hasattr(result, "quote") else action.text
+            pid = self._next_id("p")
+            self.promises.append(Promise(pid, self.t, self.t + PROMISE_WINDOW, quote or action.text))
+            self._schedule(self.t + PROMISE_WINDOW, "promise_due", {"id": pid})
+            self._emit("promise", "brand", quote or action.text, data={"id": pid, "status": "made", "due": round(self.t + PROMISE_WINDOW, 4)})
+        stim_kind = {"reply": "reply", "private": "private", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
+        self._react(persona.Stimulus(stim_kind, features, public=public, acknowledged=self.acknowledged_at is not None,
+                                     first_private=first_private, facts_wrong=self.scenario.persona.facts_wrong,
+                                     unreasonable=self.scenario.persona.unreasonable_request))
+        return match
+
+    def _keep(self, promise: Promise) -> None:
+        promise.kept = True
+        self._emit("promise", "brand", promise.text, data={"id": promise.id, "status": "kept"})
+        self._react(persona.Stimulus("promise_kept"))
+
+    def _escalate(self, n: int, action) -> None:
+        role = self.scenario.role(action.role)
+        if role is None:
+            raise SessionError(f"no role '{action.role}'")
+        self.escalated.append(role.id)
+        needless = needless_escalation(self.scenario, role, self.authority)
+        if needless:
+            self._needless.add(role.id)
+        self.records.append(Record(n, self.t, action, "escalate", {"role": role.id, "needless": needless}))
+        self._emit("escalation", "brand", action.note, data={"role": role.id, "title": role.title, "delay": role.delay})
+        self._schedule(self.t + role.delay, "approval", {"role": role.id})
+
+    def _offer(self, n: int, action) -> None:
+        remedy = self.scenario.remedy(action.remedy)
+        if remedy is None:
+            raise SessionError(f"no remedy '{action.remedy}'")
+        value = remedy.cost if action.value is None else action.value
+        approved_specially = any(remedy.id in (self.scenario.role(r).can_approve if self.scenario.role(r) else ()) for r in self.approved)
+        within = value <= self.authority + 1e-9 or approved_specially
+        self.records.append(Record(n, self.t, action, "offer", {"remedy": remedy.id, "value": value, "within": within}))
+        if not within:
+            self._emit("offer_blocked", "system", f"{remedy.label}: {value:g} is over your authority ({self.authority:g}); escalate first",
+                       data={"remedy": remedy.id, "value": value, "authority": self.authority})
+            return
+        self.offered.append(remedy.id)
+        self.spent += value
+        public = remedy.public or not self.private
+        self._emit("offer", "brand", remedy.label, data={"remedy": remedy.id, "value": value, "public": public})
+        self._responded()
+        for promise in self.promises:
+            if promise.kept is None:
+                self._keep(promise)
+        wants = set(self.scenario.persona.wants)
+        satisfies = tuple(sorted(wants & set(remedy.satisfies)))
+        if remedy.kind == "refer_competitor" and "fix" in wants:
+            satisfies = (*satisfies, "fix")
+        if public:
+            self._public_item("brand", "offer", f"{self.scenario.brand.name} offered: {remedy.label}", 0.5, 0.2,
+                              seeds=(self.audience.brand_node, self.audience.customer_node))
+        self._react(persona.Stimulus("offer", public=public, value=value, fair=self.scenario.persona.fair_remedy, satisfies=satisfies,
+                                     remedy_kind=remedy.kind, remedy_satisfies=tuple(remedy.satisfies)))
+
+    def _hide(self, n: int, action) -> None:
+        post = self.posts.get(action.post)
+        if post is None or post.author == "brand":
+            raise SessionError(f"no post '{action.post}' from someone else to hide")
+        self.posts[post.id] = replace(post, hidden=True)
+        self.hidden.append(post.id)
+        guidelines = self.scenario.brand.guidelines_posted
+        explained = bool(action.tell.strip())
+        self.records.append(Record(n, self.t, action, "hide", {"post": post.id, "guidelines": guidelines, "explained": explained,
+                                                             "abusive": self.archetype.profane}))
+        self._emit("hidden", "brand", action.tell, post.id, {"guidelines": guidelines, "explained": explained})
+        self.ripple.damp(post.id, 0.0, self.t)
+        if explained:
+            self._emit("private_out", "brand", action.tell, data={"channel": "dm", "why_hidden": True})
+            self._responded()  # telling the poster why is an answer (seed 003, Nationwide)
+            if guidelines and self.acknowledged_at is None:
+                self.acknowledged_at = self.t  # moderation by posted rules, explained, is out in the open
+        if not (guidelines and explained and self.archetype.profane):
+            self._public_item("audience", "deletion_noticed", f"{self.scenario.brand.name} deleted a customer's post",
+                              -0.7, 0.8, seeds=(self.audience.customer_node,), moral=2)
+        self._react(persona.Stimulus("hide", guidelines=guidelines, explained=explained, own_post=post.author == "customer"))
+
+    def _screenshot(self, text: str, features) -> None:
+        moral = sum(1 for f in ("insult", "profanity", "blame", "sarcasm") if f in features) + 1
+        self._public_item("audience", "screenshot", f"Screenshot: \u201c{text[:140]}\u201d", -0.85, 0.9,
+                          seeds=(self.audience.customer_node,), moral=moral)
+
+
+def cost_of(action) -> float:
+    """Minutes an action takes in turn mode: reading and typing cost time; longer replies cost more."""
+    kind = action.kind
+    if kind in ("reply", "private", "walk_away", "follow_up"):
+        words = len(action.text.split())
+        return round(1.0 + words / TYPING_WPM, 4)
+    return {"escalate": 2.0, "offer": 2.0, "hide": 1.0, "wait": 0.0}.get(kind, 1.0)
+

@@ -1,0 +1,183 @@
+"""The story: beats, the suggested moves (choices), storylets, injects and end conditions.
+
+After every step the new state may make an inject fire, a beat begin or an end condition hold;
+`_after_step` checks them until nothing changes. Ending lets the world run on to the time limit.
+"""
+
+from __future__ import annotations
+
+from simulator.engine.state import SessionError, SessionState
+from simulator.format import actions as A
+from simulator.format.scenario import Beat, Choice
+
+
+class StoryPart(SessionState):
+    def current_beat(self) -> Beat | None:
+        return self.scenario.beat(self.beat) if self.beat else None
+
+    def choices(self) -> tuple[Choice, ...]:
+        """The suggested moves the trainee can pick now."""
+        beat = self.current_beat()
+        if beat is None or self.finished:
+            return ()
+        env = self.env()
+        return tuple(
+            c for c in beat.choices
+            if (c.sticky or c.id not in self.chosen) and (c.when is None or c.when(env))
+        )
+
+    def _opening(self) -> None:
+        p = self.scenario.persona
+        self._customer_post(p.opening, public=True, valence=min(-0.2, 0.3 - p.anger), trigger=None)
+        self.ripple.advance(0.0)  # the author's followers see the complaint the moment it is posted
+        for name, value in self.start.values:
+            self.vars[name] = value
+        first = self.start.beat or (self.scenario.beats[0].id if self.scenario.beats else None)
+        if first:
+            self._enter(first)
+        if self.start.clock > 0:
+            self._run_until(min(self.start.clock, self.scenario.time_limit))
+        self._after_step()
+
+    def _enter(self, beat_id: str) -> None:
+        beat = self.scenario.beat(beat_id)
+        if beat is None:
+            return
+        self.beat = beat.id
+        self.visited.append(beat.id)
+        for name, value in beat.set:
+            self.vars[name] = value
+        self._emit("beat", "narrator", beat.text, data={"beat": beat.id, "title": beat.title})
+        if beat.end:
+            self._end(f"reached the end beat '{beat.id}'")
+
+    def _resolve(self, action):
+        """A `Choose` becomes the concrete action its choice describes."""
+        if not isinstance(action, A.Choose):
+            choice = None
+            ident = getattr(action, "choice", None)
+            if ident:
+                choice = next((c for c in self.choices() if c.id == ident), None)
+                if choice is None:
+                    raise SessionError(f"choice '{ident}' is not available now")
+            return action, choice
+        choice = next((c for c in self.choices() if c.id == action.choice), None)
+        if choice is None:
+            available = ", ".join(c.id for c in self.choices()) or "none"
+            raise SessionError(f"choice '{action.choice}' is not available now (available: {available})")
+        text = choice.text
+        concrete = {
+            "reply": lambda: A.Reply(text, choice.id),
+            "private": lambda: A.Private(text, "dm", choice.id),
+            "follow_up": lambda: A.FollowUp(text, choice.id),
+            "walk_away": lambda: A.WalkAway(text, choice.id),
+        }[choice.action]()
+        return concrete, choice
+
+    def _fire_inject(self, inject) -> None:
+        self.fired.append(inject.id)
+        for name, value in inject.set:
+            self.vars[name] = value
+        data = {"id": inject.id, "kind": inject.kind, "platform": inject.platform, "from": inject.sender}
+        if inject.kind in ("post", "news"):
+            group = "journalists" if inject.kind == "news" else None
+            seeds = self._group_seed(group)
+            item_id = self._public_item("audience" if inject.kind == "post" else "platform", inject.kind, inject.text,
+                                        inject.valence, inject.arousal, seeds=seeds, author=inject.sender or "audience",
+                                        key="i", platform=inject.platform, title=inject.sender)
+            data["item"] = item_id
+        elif inject.kind == "customer":
+            self._customer_post(inject.text, True, inject.valence, "inject")
+        self._emit("inject", inject.sender or inject.kind, inject.text, data=data)
+
+    def _group_seed(self, group: str | None) -> tuple[int, ...]:
+        if group:
+            try:
+                members = self.audience.members(group)
+                if len(members):
+                    reach = self.audience.reach[members]
+                    return (int(members[int(reach.argmax())]),)
+            except (KeyError, ValueError):
+                pass
+        return (self.audience.customer_node,)
+
+    def _after_step(self) -> None:
+        """Injects, storylets and end conditions that the new state may have made true."""
+        if self.finished:
+            return
+        for _ in range(8):
+            changed = False
+            env = self.env()
+            for inject in self.scenario.injects:
+                if inject.id in self.fired:
+                    continue
+                if inject.at is not None and self.t + 1e-9 < inject.at:
+                    continue
+                if inject.when is not None and not inject.when(env):
+                    continue
+                self._fire_inject(inject)
+                changed = True
+                env = self.env()
+            if self._settling:
+                if not changed:
+                    break
+                continue  # the story is over: only the world's own happenings go on
+            for beat in self.scenario.beats:
+                if beat.when is None or beat.id == self.beat or (beat.once and beat.id in self.visited):
+                    continue
+                if beat.when(env):
+                    self._enter(beat.id)
+                    changed = True
+                    break
+            if self.finished:
+                return
+            for end in self.scenario.end:
+                if end.when(self.env()):
+                    self._end(end.text or f"end condition: {end.when.source}")
+                    return
+            if not changed:
+                break
+
+    def _end(self, reason: str) -> None:
+        """Let the world run to the time limit (consequences continue), then close the session.
+
+        The world runs on the same tick grid as waiting, with timed injects still firing, so
+        finishing now and waiting out the clock are the same silence: the "do nothing" baseline
+        does not depend on how nothing was done.
+        """
+        if self.finished or self._settling:
+            return
+        self.end_reason = self.end_reason or reason
+        self._settling = True
+        try:
+            self._run_until(self.scenario.time_limit)
+        finally:
+            self._settling = False
+        self.finished = True
+        self._emit("end", "system", self.end_reason, data={"outcome": self.outcome()})
+
+
+TONE = frozenset({"argue", "blame", "sarcasm", "insult", "profanity", "shouting", "non_apology", "private_brushoff"})
+
+
+
+
+def closest_choice(kind: str, features: frozenset, offered) -> Choice | None:
+    """The suggested move that free text amounts to: same kind of move, same tone, most features alike.
+
+    Authors write the story's branches on their suggested replies; a trainee who says the same
+    thing in their own words should see the story go the same way (Jaccard similarity of the
+    features at least one half, ties to the earlier choice).
+    """
+    best, best_score = None, 0.0
+    for choice in offered:
+        if choice.action != kind or not choice.tagged or not choice.features:
+            continue
+        tagged = frozenset(choice.features)
+        if bool(tagged & TONE) != bool(features & TONE):
+            continue  # a civil reply never stands in for a hostile one, nor the other way round
+        score = len(tagged & features) / len(tagged | features)
+        if score > best_score + 1e-9:
+            best, best_score = choice, score
+    return best if best_score >= 0.5 else None
+

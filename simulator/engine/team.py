@@ -1,0 +1,150 @@
+"""The team in a drill: role players decide escalations, the facilitator steers the exercise.
+
+Outside a drill roles answer by themselves after their delay (see the clock's agenda).
+`needless_escalation` is the one definition of bringing a role in for nothing: the engine uses it
+to make senior people slow every public reply, scoring reads the flag it leaves in the ledger.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+from simulator.engine.events import Event
+from simulator.engine.state import SessionError, SessionState
+from simulator.format import actions as A
+
+REVIEW_SHARE = 0.5  # drill: a needlessly involved senior role holds each public reply for this share of its delay
+REVIEW_MAX = 60.0  # ... but never more than an hour
+
+
+def needless_escalation(scenario, role, authority: float) -> bool:
+    """Bringing `role` in was needless: it is not the role the case calls for, it has no special
+    approvals, and either the front line (with `authority` now) could already put it right or the
+    role cannot raise the authority anyway."""
+    return (role.id != scenario.scoring.escalate_to and not role.can_approve
+            and (scenario.persona.fair_remedy <= authority or role.authority <= authority))
+
+
+class TeamPart(SessionState):
+    def decide(self, role: str, approve: bool, *, who: str = "", note: str = "", limit: float | None = None) -> tuple[Event, ...]:
+        """A drill role's player answers an escalation that reached them: approve (up to `limit`,
+        at most the role's authority) or deny. Outside a drill roles answer by themselves."""
+        if self.finished:
+            raise SessionError("the scenario has ended")
+        if not self.drill:
+            raise SessionError("roles decide for themselves outside a drill")
+        found = self.scenario.role(str(role)) if role is not None else None
+        if found is None:
+            raise SessionError(f"no role '{role}'")
+        if not isinstance(approve, bool):
+            raise SessionError("approve must be true or false")
+        if found.id not in self.pending:
+            raise SessionError(f"{found.title} has no request waiting for a decision")
+        granted = found.authority
+        if limit is not None:
+            if isinstance(limit, bool) or not isinstance(limit, int | float) or not math.isfinite(limit) or limit < 0:
+                raise SessionError("limit must be a number, 0 or more")
+            if limit > found.authority + 1e-9:
+                raise SessionError(f"{found.title} can grant at most {found.authority:g}")
+            granted = float(limit)
+        who = str(who or "")[:100]
+        note = str(note or "")[: A.MAX_TEXT]
+        mark = len(self.events)
+        del self.pending[found.id]
+        by = f" ({who})" if who else ""
+        said = f" “{note}”" if note else ""
+        if approve:
+            if found.id not in self.approved:
+                self.approved.append(found.id)
+            self.authority = max(self.authority, granted)
+            self._emit("approval", found.title, f"{found.title}{by} approved: you may offer up to {granted:g}.{said}",
+                       data={"role": found.id, "authority": granted, "approved": True, "who": who, "note": note})
+            if found.id in self._needless:
+                # Senior people brought in for nothing want to see everything: replies slow down.
+                minutes = round(min(REVIEW_MAX, max(5.0, found.delay * REVIEW_SHARE)), 4)
+                if minutes > self.review:
+                    self.review = minutes
+                    self._emit("note", found.title, f"{found.title} now signs off every public reply: "
+                               f"each goes out {minutes:g} minutes later.", data={"review": minutes, "role": found.id})
+        else:
+            self.denied.append(found.id)
+            self._emit("approval_denied", found.title, f"{found.title}{by} said no: your authority stays at {self.authority:g}.{said}",
+                       data={"role": found.id, "approved": False, "who": who, "note": note})
+        self._after_step()
+        step = {"role": found.id, "approve": approve}
+        if who:
+            step["who"] = who
+        if note:
+            step["note"] = note
+        if limit is not None:
+            step["limit"] = granted
+        self._record({"decide": step}, mark)
+        return tuple(self.events[mark:])
+
+    def facilitate(self, command: dict) -> tuple[Event, ...]:
+        """A facilitator's move in a drill: fire an inject, a custom inject, pressure, or a note."""
+        if self.finished:
+            return ()
+        mark = len(self.events)
+        kind = command.get("kind")
+        if kind == "inject":
+            inject = next((i for i in self.scenario.injects if i.id == command.get("id")), None)
+            if inject is None:
+                raise SessionError(f"no inject '{command.get('id')}'")
+            self._fire_inject(inject)
+        elif kind == "custom":
+            text = str(command.get("text", ""))[: A.MAX_TEXT]
+            self._public_item("audience", "inject", text, valence=float(command.get("valence", -0.4)),
+                              arousal=float(command.get("arousal", 0.5)), author="audience", key="f")
+            self._emit("inject", "facilitator", text, data={"id": "custom"})
+        elif kind == "pressure":
+            patience = float(command.get("patience", 0.0))
+            anger = float(command.get("anger", 0.0))
+            self.persona = replace(self.persona, patience=self.persona.patience + patience, anger=self.persona.anger + anger).clamp(self.archetype.trust_cap)
+            text = f"pressure: anger {anger:+.2f}, patience {patience:+.2f}"
+            audience, negativity = command.get("audience"), command.get("negativity")
+            if audience is not None or negativity is not None:
+                text += self._pressure_ripple(audience, negativity)
+            self._emit("note", "facilitator", text)
+        elif kind in ("pause", "resume"):
+            self._emit("note", "facilitator", "paused the drill" if kind == "pause" else "resumed the drill", data={"control": kind})
+        elif kind == "fast_forward":
+            minutes = float(command.get("minutes", 0.0))
+            if not math.isfinite(minutes) or minutes <= 0:
+                raise SessionError("fast_forward needs minutes, more than 0")
+            self._emit("note", "facilitator", f"fast-forward {minutes:g} minutes", data={"control": kind, "minutes": minutes})
+            self._run_until(min(self.t + minutes, self.scenario.time_limit))
+        elif kind == "note":
+            self._emit("note", str(command.get("who", "facilitator"))[:100], str(command.get("text", ""))[: A.MAX_TEXT])
+        elif kind == "decision":
+            self._emit("note", str(command.get("who", "team"))[:100], str(command.get("text", ""))[: A.MAX_TEXT],
+                       data={"question": int(command.get("question", 0)), "decision": True})
+        else:
+            raise SessionError(f"unknown facilitator command '{kind}'")
+        self._after_step()
+        self._record({"facilitate": dict(command)}, mark)
+        return tuple(self.events[mark:])
+
+    def _pressure_ripple(self, audience, negativity) -> str:
+        """The facilitator turns the crowd up or down: more (or fewer) people engage, negative
+        posts spread more (or less) readily. Applies to everything posted from now on."""
+        params = self.ripple.params
+        out = ""
+        if audience is not None:
+            factor = float(audience)
+            if not math.isfinite(factor) or not 0.1 <= factor <= 10:
+                raise SessionError("audience pressure is a factor from 0.1 to 10")
+            p0 = min(max(params.base_probability, 1e-9), 1 - 1e-9)
+            odds = p0 / (1 - p0) * factor
+            params = replace(params, base_probability=round(odds / (1 + odds), 9))
+            out += f", audience x{factor:g}"
+        if negativity is not None:
+            factor = float(negativity)
+            if not math.isfinite(factor) or not 0.1 <= factor <= 10:
+                raise SessionError("negativity pressure is a factor from 0.1 to 10")
+            params = replace(params, negativity=round(params.negativity * factor, 9))
+            out += f", negativity x{factor:g}"
+        self.ripple.params = params
+        return out
+

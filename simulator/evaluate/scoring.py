@@ -1,0 +1,742 @@
+"""The scorecard: fair, explained, and teaching the seeds' lessons.
+
+Five dimensions, each 0-100 (PRODUCT.md section 4):
+- outcome: where the customer ended up (raving fan .. hostile);
+- reputation: negative reach, net sentiment and spillovers against a counterfactual replay of the
+  same scenario and seed in which the brand does nothing ("ignoring the problem is not a
+  strategy"), scaled by what the scenario's reference playthrough achieved where it has one, so
+  50 always means "no better than silence" and 100 "as good as the reference";
+- conduct: Blanchard's nine rules, kept and broken, reply by reply, each broken rule quoted;
+- timeliness: the first response and later answers against the scenario's expectation;
+- judgment: escalation, going private, promises, all-in spend, hiding, walking away, the aftermath.
+
+Every dimension carries its explanation (`Scorecard.explain`), so a trainee can see why a number
+is what it is. Turning points come from counterfactual replays too: the same seed with one action
+replaced by a wait of the same length (and whatever later moves depended on it dropped). Because
+random streams are keyed (rng.py), the differences are the trainee's doing, not noise. Nothing
+here reads anything but the scenario, the seed and the steps: no clock, no environment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from simulator.engine.session import Session, SessionError, cost_of, replay
+from simulator.format.actions import parse_action, parse_actions, to_dict
+from simulator.format.vocab import DEFAULT_WEIGHTS, DIMENSIONS
+from simulator.world import rules as R
+
+OUTCOME_POINTS = {"raving_fan": 100.0, "satisfied": 85.0, "neutral": 55.0, "churned": 25.0, "hostile": 5.0}
+GRADES = ((90, "A"), (80, "B"), (70, "C"), (60, "D"), (0, "F"))
+MAX_TURNING_POINT_REPLAYS = 12
+# Below these differences the reference is "no better than silence" on that metric: the metric then
+# only ever costs points (when the trainee made it worse), it cannot earn any.
+NEG_REACH_FLOOR = 10
+SENTIMENT_FLOOR = 0.03
+# Reputation components: what the audience saw, what it now thinks, whether it spread elsewhere.
+REPUTATION_WEIGHTS = {"negative_reach": 0.4, "net_sentiment": 0.4, "spillovers": 0.2}
+ACTION_QUESTION = {"escalate": 2, "private": 3, "offer": 4, "hide": 6, "walk_away": 6, "follow_up": 7}
+
+
+@dataclass(frozen=True)
+class TurningPoint:
+    n: int
+    t: float
+    kind: str
+    text: str
+    effect_negative_reach: int  # actual minus counterfactual (negative = the action helped)
+    effect_sentiment: float  # actual minus counterfactual (positive = the action helped)
+    outcome_with: str
+    outcome_without: str
+    rule: int | None
+    verdict: str  # "kept" | "broken" | ""
+    helped: bool
+    effect_reach: int = 0
+    points: int = 0  # overall score with the action minus without it
+    question: int | None = None
+    dropped: int = 0  # later moves that could not be played without this one
+    size: float = 0.0
+
+    def to_json(self) -> dict:
+        return {
+            "n": self.n,
+            "t": round(self.t, 2),
+            "kind": self.kind,
+            "text": self.text,
+            "effect": {"negative_reach": self.effect_negative_reach, "net_sentiment": round(self.effect_sentiment, 4),
+                       "reach": self.effect_reach, "points": self.points, "size": round(self.size, 4)},
+            "outcome_with": self.outcome_with,
+            "outcome_without": self.outcome_without,
+            "rule": self.rule,
+            "rule_text": R.rule(self.rule).text if self.rule else "",
+            "verdict": self.verdict,
+            "question": self.question,
+            "question_text": R.QUESTIONS[self.question - 1].text if self.question else "",
+            "dropped": self.dropped,
+            "helped": self.helped,
+        }
+
+    def describe(self) -> str:
+        """One sentence a debrief can read out: what the move changed, against not making it."""
+        parts = []
+        if self.effect_negative_reach:
+            parts.append(f"negative reach {self.effect_negative_reach:+,}")
+        if abs(self.effect_sentiment) >= 0.005:
+            parts.append(f"net sentiment {self.effect_sentiment:+.2f}")
+        if self.outcome_with != self.outcome_without:
+            parts.append(f"customer {self.outcome_without.replace('_', ' ')} \u2192 {self.outcome_with.replace('_', ' ')}")
+        if self.points:
+            parts.append(f"{self.points:+d} points")
+        return ", ".join(parts) or "little measurable effect"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A strength or an area for improvement, tied to a decision and a rule or question."""
+
+    text: str
+    rule: int | None = None
+    question: int | None = None
+    quote: str = ""
+    t: float | None = None
+
+    def to_json(self) -> dict:
+        out: dict = {"text": self.text}
+        if self.rule:
+            out["rule"] = self.rule
+        if self.question:
+            out["question"] = self.question
+        if self.quote:
+            out["quote"] = self.quote
+        if self.t is not None:
+            out["t"] = round(self.t, 2)
+        return out
+
+
+@dataclass(frozen=True)
+class ObjectiveRating:
+    id: str
+    text: str
+    dimension: str
+    met: bool | None
+    rating: str  # P S M U
+    why: str = ""
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "text": self.text, "dimension": self.dimension, "met": self.met, "rating": self.rating,
+                "why": self.why}
+
+
+RATINGS = {
+    "P": "Performed without challenges",
+    "S": "Performed with some challenges",
+    "M": "Performed with major challenges",
+    "U": "Unable to be performed",
+}
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    scenario: str
+    seed: int
+    overall: int
+    grade: str
+    dimensions: dict
+    outcome: str
+    rules: dict
+    metrics: dict
+    baseline: dict
+    turning_points: tuple[TurningPoint, ...] = ()
+    strengths: tuple[Finding, ...] = ()
+    improvements: tuple[Finding, ...] = ()
+    objectives: tuple[ObjectiveRating, ...] = ()
+    quotes: dict = field(default_factory=dict)
+    explain: dict = field(default_factory=dict)  # dimension -> tuple of sentences
+    weights: dict = field(default_factory=dict)
+    reference: dict | None = None  # metrics of the scenario's reference playthrough
+
+    def to_json(self) -> dict:
+        return {
+            "scenario": self.scenario,
+            "seed": self.seed,
+            "overall": self.overall,
+            "grade": self.grade,
+            "dimensions": dict(self.dimensions),
+            "weights": dict(self.weights),
+            "explain": {k: list(v) for k, v in self.explain.items()},
+            "outcome": self.outcome,
+            "rules": {k: dict(v) for k, v in self.rules.items()},
+            "quotes": {k: list(v) for k, v in self.quotes.items()},
+            "metrics": dict(self.metrics),
+            "baseline": dict(self.baseline),
+            "reference": dict(self.reference) if self.reference else None,
+            "turning_points": [tp.to_json() for tp in self.turning_points],
+            "strengths": [f.to_json() for f in self.strengths],
+            "improvements": [f.to_json() for f in self.improvements],
+            "objectives": [o.to_json() for o in self.objectives],
+        }
+
+
+_BASELINES: dict = {}
+
+
+def _cache_key(session: Session, kind: str) -> tuple:
+    sc = session.scenario
+    return (kind, sc.sha256, sc.path, session.seed, session.start)
+
+
+def baseline(session: Session) -> Session:
+    """The same scenario and seed where the brand does nothing at all."""
+    key = _cache_key(session, "nothing")
+    hit = _BASELINES.get(key)
+    if hit is None:
+        if len(_BASELINES) > 64:
+            _BASELINES.clear()
+        hit = replay(session.scenario, session.seed, [{"finish": True}], start=session.start)
+        _BASELINES[key] = hit
+    return hit
+
+
+def metrics_of(session: Session) -> dict:
+    snap = session.ripple.snapshot()
+    return {
+        "reach": int(snap.reach),
+        "negative_reach": int(snap.negative_reach),
+        "net_sentiment": round(float(snap.net_sentiment), 4),
+        "spillovers": int(snap.spillovers),
+        "share_velocity": round(float(snap.share_velocity), 4),
+    }
+
+
+def _clamp(x: float, lo: float = 0.0, hi: float = 100.0) -> float:
+    return max(lo, min(hi, x))
+
+
+def finished(session: Session) -> Session:
+    """A finished session: the same one, or (for one still running) a finished replay of it."""
+    if session.finished:
+        return session
+    return replay(session.scenario, session.seed, [*session.steps, {"finish": True}], start=session.start)
+
+
+def score(session: Session, *, turning_points: bool = True) -> Scorecard:
+    """Score a finished session (an unfinished one is finished on a copy first)."""
+    session = finished(session)
+    card = _evaluate(session)
+    if turning_points:
+        card = _with(card, turning_points=turning_points_of(session, overall=card.overall))
+    return card
+
+
+def _with(card: Scorecard, **changes) -> Scorecard:
+    return replace(card, **changes)
+
+
+def _evaluate(session: Session) -> Scorecard:
+    scenario = session.scenario
+    base = baseline(session)
+    m, b = metrics_of(session), metrics_of(base)
+    ref = _reference_metrics(session)
+    strengths: list[Finding] = []
+    improvements: list[Finding] = []
+    explain: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
+
+    # -- outcome
+    outcome = session.outcome()
+    p = session.persona
+    outcome_score = _clamp(OUTCOME_POINTS[outcome] + 10 * (p.trust - 0.5) - 10 * (p.anger - 0.3))
+    explain["outcome"] += [
+        f"The customer ended {outcome.replace('_', ' ')} ({OUTCOME_POINTS[outcome]:.0f} points),",
+        f"adjusted for trust {p.trust:.2f} ({10 * (p.trust - 0.5):+.1f}) and anger {p.anger:.2f} ({-10 * (p.anger - 0.3):+.1f}).",
+    ]
+    if outcome in ("raving_fan", "satisfied"):
+        strengths.append(Finding(f"The customer ended {outcome.replace('_', ' ')}."))
+    elif outcome in ("churned", "hostile"):
+        improvements.append(Finding(f"The customer ended {outcome}: {_outcome_hint(outcome)}",
+                                    question=6 if outcome == "churned" else 5))
+
+    # -- reputation against doing nothing (scaled by the reference, where there is one)
+    reputation, rep_lines = _reputation(m, b, ref)
+    explain["reputation"] += rep_lines
+    if m["negative_reach"] + NEG_REACH_FLOOR <= b["negative_reach"]:
+        strengths.append(Finding(f"Negative reach {m['negative_reach']:,} against {b['negative_reach']:,} had the brand said nothing.",
+                                 question=5))
+    elif m["negative_reach"] > b["negative_reach"] * 1.1 + 20:
+        improvements.append(Finding(f"Negative reach {m['negative_reach']:,}: worse than saying nothing ({b['negative_reach']:,}).",
+                                    question=5))
+    if m["spillovers"] > b["spillovers"]:
+        improvements.append(Finding(f"The story spilled over to {m['spillovers']} other place(s); saying nothing: {b['spillovers']}.",
+                                    question=5))
+    elif m["spillovers"] < b["spillovers"]:
+        strengths.append(Finding(f"Kept the story from spilling over ({m['spillovers']} against {b['spillovers']} had the brand said nothing).",
+                                 question=5))
+
+    # -- conduct: the nine rules
+    conduct, tallies, quotes, c_good, c_bad, c_lines = _conduct(session)
+    strengths += c_good
+    improvements += c_bad
+    explain["conduct"] += c_lines
+
+    # -- timeliness
+    expected = scenario.scoring.expected_response
+    timeliness, t_lines = _timeliness(session, expected)
+    explain["timeliness"] += t_lines
+    first = session.first_response_at
+    if first is None:
+        improvements.append(Finding("The brand never answered. Brands must be ready to respond at once.", question=1))
+    elif first <= expected:
+        strengths.append(Finding(f"First response after {first:.0f} minutes (expected within {expected:.0f}).", t=first))
+    else:
+        improvements.append(Finding(f"First response after {first:.0f} minutes; expected within {expected:.0f}. "
+                                    "Be ready to respond at once.", question=1, t=first))
+
+    # -- judgment
+    judgment, j_strengths, j_improvements, j_lines = _judgment(session)
+    strengths += j_strengths
+    improvements += j_improvements
+    explain["judgment"] += j_lines
+
+    dims = {
+        "outcome": round(outcome_score, 1),
+        "reputation": round(reputation, 1),
+        "conduct": round(conduct, 1),
+        "timeliness": round(timeliness, 1),
+        "judgment": round(judgment, 1),
+    }
+    weights = {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in scenario.weights.items() if k in DEFAULT_WEIGHTS}}
+    total_weight = sum(weights.values()) or 1.0
+    overall = round(sum(dims[d] * w for d, w in weights.items()) / total_weight)
+    grade = grade_of(overall)
+    return Scorecard(
+        scenario=scenario.id,
+        seed=session.seed,
+        overall=overall,
+        grade=grade,
+        dimensions=dims,
+        outcome=outcome,
+        rules=tallies,
+        metrics=m,
+        baseline=b,
+        turning_points=(),
+        strengths=tuple(strengths),
+        improvements=tuple(improvements),
+        objectives=_objectives(session, dims),
+        quotes={k: tuple(v) for k, v in quotes.items()},
+        explain={k: tuple(v) for k, v in explain.items()},
+        weights={k: round(v / total_weight, 4) for k, v in weights.items()},
+        reference=ref,
+    )
+
+
+def grade_of(overall: float) -> str:
+    return next(g for floor, g in GRADES if overall >= floor)
+
+
+def _outcome_hint(outcome: str) -> str:
+    return {
+        "churned": "they reached their limit and left (\u201cFrankly, my dear, I don't give a damn\u201d).",
+        "hostile": "they took it further: a blog, a mob, screenshots.",
+    }[outcome]
+
+
+def reference_session(session: Session) -> Session | None:
+    """The scenario's reference playthrough on the same seed, or None (none given, or it no longer plays)."""
+    reference = session.scenario.scoring.reference
+    if not reference:
+        return None
+    key = _cache_key(session, "reference")
+    if key in _BASELINES:
+        return _BASELINES[key]
+
+    steps = [{"act": to_dict(a)} for a in parse_actions(list(reference))] + [{"finish": True}]
+    try:
+        hit = _lenient_replay(session, steps)[0]
+    except (SessionError, ValueError):
+        hit = None
+    _BASELINES[key] = hit
+    return hit
+
+
+def _reference_metrics(session: Session) -> dict | None:
+    ref = reference_session(session)
+    return metrics_of(ref) if ref is not None else None
+
+
+def _component(actual: float, base: float, target: float, floor: float, better_is_lower: bool) -> tuple[float, bool]:
+    """Progress from silence (0) to the target (1) on one metric; (value, whether it can earn points).
+
+    When the target is not meaningfully better than silence, the metric cannot earn points (else
+    silence itself would), but making it worse than silence still costs.
+    """
+    sign = -1.0 if better_is_lower else 1.0
+    gain = sign * (actual - base)  # > 0: better than silence
+    room = sign * (target - base)
+    if room < floor:
+        return min(0.0, gain / floor), False
+    value = gain / room
+    if sign * (actual - target) >= 0:
+        value = max(value, 1.0)  # at or beyond the reference: full marks on this metric
+    return max(-1.5, min(1.2, value)), True
+
+
+def _reputation(m: dict, b: dict, ref: dict | None) -> tuple[float, list[str]]:
+    """50 = no better than silence; 100 = as good as the reference on everything it improved."""
+    if ref is None:  # without a reference: halving the harm of silence, or lifting sentiment by 0.15, is full marks
+        ref = {"negative_reach": b["negative_reach"] * 0.5, "net_sentiment": b["net_sentiment"] + 0.15,
+               "spillovers": max(0, b["spillovers"] - 1)}
+        against = "a good response (no reference playthrough in this scenario)"
+    else:
+        against = "the reference playthrough"
+    parts = {
+        "negative_reach": _component(m["negative_reach"], b["negative_reach"], ref["negative_reach"], NEG_REACH_FLOOR, True),
+        "net_sentiment": _component(m["net_sentiment"], b["net_sentiment"], ref["net_sentiment"], SENTIMENT_FLOOR, False),
+        "spillovers": _component(m["spillovers"], b["spillovers"], ref["spillovers"], 1, True),
+    }
+    active = {k: v for k, (v, can_earn) in parts.items() if can_earn}
+    passive = {k: v for k, (v, can_earn) in parts.items() if not can_earn}
+    total = sum(REPUTATION_WEIGHTS[k] for k in active)
+    earned = sum(REPUTATION_WEIGHTS[k] * v for k, v in active.items()) / total if total else 0.0
+    penalty = sum(REPUTATION_WEIGHTS[k] * v for k, v in passive.items())
+    value = _clamp(50.0 + 50.0 * earned + 50.0 * penalty)
+    lines = [
+        f"Negative reach {m['negative_reach']:,}; doing nothing {b['negative_reach']:,}; {against} {ref['negative_reach']:,.0f}.",
+        f"Net sentiment {m['net_sentiment']:+.2f}; doing nothing {b['net_sentiment']:+.2f}; {against} {ref['net_sentiment']:+.2f}.",
+        f"Spillovers {m['spillovers']}; doing nothing {b['spillovers']}; {against} {ref['spillovers']:.0f}.",
+        "50 means no better than silence, 100 as good as " + against + ".",
+    ]
+    if passive:
+        lines.append("Where even a good response could not beat silence (" + ", ".join(k.replace("_", " ") for k in sorted(passive))
+                     + "), only doing worse counts.")
+    return value, lines
+
+
+def _conduct(session: Session):
+    tallies: dict[str, dict] = {str(n): {"kept": 0, "broken": 0} for n in range(1, 10)}
+    quotes: dict[str, list[str]] = {}
+    first_broken: dict[str, object] = {}
+    weighted_broken = 0.0
+    for reply in session.replies:
+        for rule, verdict in sorted(reply.analysis.rules.items()):
+            tallies[str(rule)][verdict] += 1
+            if verdict == "broken":
+                quotes.setdefault(str(rule), []).append(reply.text)
+                first_broken.setdefault(str(rule), reply)
+                weighted_broken += 1.5 if reply.public else 1.0  # broken in front of everyone weighs more
+    kept = sum(v["kept"] for v in tallies.values())
+    broken = sum(v["broken"] for v in tallies.values())
+    good: list[Finding] = []
+    bad: list[Finding] = []
+    lines = [f"{kept} rule(s) kept and {broken} broken over {len(session.replies)} message(s); "
+             "a rule broken in public weighs 1.5, in private 1."]
+    if not session.replies:
+        conduct = 15.0
+        bad.append(Finding("No reply at all: ignoring the problem is not a strategy.", question=1))
+        lines.append("No messages: nothing to keep a rule with (15).")
+    elif kept == 0 and broken == 0:
+        conduct = 70.0
+        lines.append("The messages engaged none of the rules: neither kept nor broken (70).")
+    else:
+        conduct = _clamp(100.0 * (kept + 1) / (kept + 1 + 3.0 * weighted_broken))
+    for rule_no, count in sorted(tallies.items(), key=lambda kv: (-kv[1]["broken"], int(kv[0]))):
+        if count["broken"]:
+            rule = R.rule(int(rule_no))
+            reply = first_broken[rule_no]
+            where = "in public" if reply.public else "in private"
+            times = f" ({count['broken']} times)" if count["broken"] > 1 else ""
+            bad.append(Finding(f"Rule {rule_no} broken {where}{times}: {rule.text}", rule=int(rule_no), quote=reply.text, t=reply.t))
+            lines.append(f"Rule {rule_no} ({rule.title}) broken {count['broken']}x, kept {count['kept']}x.")
+    for rule_no, count in tallies.items():
+        if count["kept"] and not count["broken"]:
+            rule = R.rule(int(rule_no))
+            lines.append(f"Rule {rule_no} ({rule.title}) kept {count['kept']}x.")
+            if rule_no in ("8", "6", "7", "9"):
+                reply = next(r for r in session.replies if r.analysis.rules.get(int(rule_no)) == "kept")
+                good.append(Finding(f"Rule {rule_no} kept: {rule.text}", rule=int(rule_no), quote=reply.text, t=reply.t))
+    return conduct, tallies, quotes, good, bad, lines
+
+
+def _timeliness(session: Session, expected: float) -> tuple[float, list[str]]:
+    first = session.first_response_at
+    if first is None:
+        return 0.0, [f"No response at all (expected within {expected:.0f} minutes)."]
+    first_score = 100.0 if first <= expected else 100.0 * (expected / first) ** 0.9
+    lines = [f"First response at T+{first:.0f}m against an expectation of {expected:.0f}m: {first_score:.0f}."]
+    gaps = session.response_gaps[1:]
+    if not gaps:
+        return _clamp(first_score), lines
+    later = sum(100.0 if g <= 2 * expected else 100.0 * (2 * expected / g) ** 0.9 for g in gaps) / len(gaps)
+    lines.append(f"{len(gaps)} later answer(s), mean wait {sum(gaps) / len(gaps):.0f}m against {2 * expected:.0f}m: {later:.0f}.")
+    lines.append("Weighted 75% first response, 25% later answers.")
+    return _clamp(0.75 * first_score + 0.25 * later), lines
+
+
+def _judgment(session: Session):
+    sc = session.scenario
+    rules = sc.scoring
+    points = 70.0
+    good: list[Finding] = []
+    bad: list[Finding] = []
+    lines: list[str] = ["Starts at 70; each decision below moves it."]
+    records = session.records
+
+    def plus(delta: float, finding: Finding | None, why: str) -> None:
+        nonlocal points
+        points += delta
+        lines.append(f"{delta:+.0f} {why}")
+        if finding is not None:
+            (good if delta > 0 else bad).append(finding)
+
+    if not any(r.kind != "wait" for r in records):
+        lines[:] = ["No decisions at all: ignoring the problem is not a strategy (20)."]
+        return 20.0, good, [Finding("No decision was made: no reply, no escalation, no remedy.", question=1)], lines
+
+    # Who needs to know (question 2)
+    escalations = [r for r in records if r.kind == "escalate"]
+    if rules.escalate_to:
+        target = next((r for r in escalations if r.data["role"] == rules.escalate_to), None)
+        role = sc.role(rules.escalate_to)
+        title = role.title if role else rules.escalate_to
+        if target and target.t <= rules.escalate_within:
+            plus(15, Finding(f"Brought in {title} in time.", question=2, t=target.t), f"brought in {title} in time")
+        elif target:
+            plus(3, Finding(f"Brought in {title}, but late (T+{target.t:.0f}m; needed within {rules.escalate_within:.0f}m).",
+                            question=2, t=target.t), f"brought in {title} late")
+        else:
+            plus(-25, Finding(f"{title} needed to know and was never told.", question=2), f"{title} never told")
+        extra = [r for r in escalations if r.data["role"] != rules.escalate_to]
+    else:
+        extra = escalations
+    trainee_authority = sc.trainee_role.authority
+    for r in extra:
+        role = sc.role(r.data["role"])
+        if role and role.authority > trainee_authority and not _needed(session, trainee_authority):
+            plus(-6, Finding(f"Escalated to {role.title} when it was within your own authority.", question=2, t=r.t),
+                 f"needless escalation to {role.title}")
+
+    # Moving private (question 3)
+    private = [r for r in session.replies if r.kind == "private"]
+    if private:
+        first_private = private[0]
+        if session.acknowledged_at is not None and session.acknowledged_at <= first_private.t:
+            if rules.private_ok:
+                plus(8, Finding("Acknowledged in public first, then moved private.", question=3, quote=first_private.text,
+                                t=first_private.t), "public acknowledgement, then private")
+            else:
+                plus(-5, Finding("Moved private where the resolution needed to be seen in public.", question=3,
+                                 quote=first_private.text, t=first_private.t), "moved private when it should stay public")
+        else:
+            plus(-15, Finding("Moved private before any public acknowledgement: to onlookers it looks like a brush-off.",
+                              question=3, quote=first_private.text, t=first_private.t), "private before acknowledging")
+    for promise in session.promises:
+        if promise.kept is True:
+            plus(5, Finding("Kept the promise made.", question=3, quote=promise.text, t=promise.t), "promise kept")
+        elif promise.kept is False:
+            plus(-20, Finding("A promise was not kept in time. Don't drop THAT ball.", question=3, quote=promise.text, t=promise.t),
+                 "promise broken")
+
+    # All in (question 4)
+    offers = [r for r in records if r.kind == "offer"]
+    for r in offers:
+        if not r.data["within"]:
+            plus(-8, Finding(f"Tried to offer {r.data['value']:g} beyond your authority without approval.", question=4, t=r.t),
+                 "offer beyond authority")
+    spent = sum(r.data["value"] for r in offers if r.data["within"])
+    fair = sc.persona.fair_remedy
+    wants_something = bool(set(sc.persona.wants) & {"fix", "compensation", "delight"})
+    fix_reply = next((x for x in session.replies if x.analysis.features.get("solution") is True), None)
+    fix_offer = next((r for r in offers if r.data["within"]), None)
+    if wants_something:
+        if fix_reply is not None or fix_offer is not None:
+            t = min(x.t for x in (fix_reply, fix_offer) if x is not None)
+            plus(10, Finding("Offered something concrete to put it right.", question=4,
+                             quote=fix_reply.text if fix_reply is not None else "", t=t), "a concrete fix")
+        else:
+            plus(-10, Finding("Nothing concrete was offered to fix it.", question=4), "no concrete fix")
+    if fair > 0 and spent > 0:
+        if spent > 3 * fair:
+            plus(-10, Finding(f"All-in spend {spent:g} far beyond what was fair ({fair:g}).", question=4), "spend out of proportion")
+        elif spent >= 0.5 * fair:
+            plus(5, Finding(f"All-in spend {spent:g} in proportion to what was fair ({fair:g}).", question=4), "proportional spend")
+
+    # Walking away and moderation (question 6)
+    for r in records:
+        if r.kind == "hide":
+            justified = rules.hide_ok and r.data["guidelines"] and r.data["explained"]
+            if justified:
+                plus(10, Finding("Hid the abusive post under posted guidelines and told the poster why.", question=6, t=r.t),
+                     "justified hide")
+            else:
+                why = ("no guidelines are posted" if not r.data["guidelines"] else
+                       "the poster was not told why" if not r.data["explained"] else "the post did not break the guidelines")
+                plus(-20, Finding(f"Hid a post when {why}: deletions get noticed.", question=6, t=r.t), "unjustified hide")
+        if r.kind == "walk_away":
+            tried = sum(1 for x in session.replies if x.t < r.t and x.kind in ("reply", "private"))
+            quote = getattr(r.action, "text", "")
+            if rules.walk_away_ok and tried >= 1:
+                plus(15, Finding("Walked away gracefully after trying, leaving the door open.", question=6, quote=quote, t=r.t),
+                     "graceful walk-away")
+            elif rules.walk_away_ok:
+                plus(-5, Finding("Walked away without trying first.", question=6, quote=quote, t=r.t), "walked away untried")
+            else:
+                plus(-25, Finding("Walked away from a customer who could still be helped.", question=6, quote=quote, t=r.t),
+                     "walked away from a customer who could be helped")
+    if rules.walk_away_ok and not session.walked_away:
+        public_replies = sum(1 for x in session.replies if x.public)
+        if public_replies >= 3:
+            plus(-10, Finding(f"Kept replying ({public_replies} public replies) to someone who only wanted a fight.", question=6),
+                 "fed the fight")
+
+    # Aftermath (question 7)
+    if rules.follow_up_expected:
+        if session.followed_up:
+            quote = next((x.text for x in session.replies if x.kind == "follow_up"), "")
+            plus(10, Finding("Followed up visibly in the aftermath.", question=7, quote=quote), "aftermath follow-up")
+        else:
+            plus(-10, Finding("No aftermath follow-up where the community needed one.", question=7), "no aftermath follow-up")
+    return _clamp(points), good, bad, lines
+
+
+def _needed(session: Session, trainee_authority: float) -> bool:
+    """Whether the situation called for more authority than the trainee had."""
+    return session.scenario.persona.fair_remedy > trainee_authority
+
+
+def _objectives(session: Session, dims: dict) -> tuple[ObjectiveRating, ...]:
+    """HSEEP-style P/S/M/U: whether the check held, and how clean the related dimension was."""
+    env = session.env()
+    out = []
+    for objective in session.scenario.objectives:
+        try:
+            met = bool(objective.check(env)) if objective.check is not None else None
+        except Exception:  # a check the engine cannot evaluate is rated on its dimension alone
+            met = None
+        level = dims.get(objective.dimension, 50.0)
+        if met is None:
+            rating = "P" if level >= 80 else "S" if level >= 60 else "M" if level >= 40 else "U"
+            why = f"no automatic check; {objective.dimension} scored {level:.0f}"
+        elif met:
+            rating = "P" if level >= 75 else "S"
+            why = f"met; {objective.dimension} scored {level:.0f}" + ("" if rating == "P" else " (some challenges)")
+        else:
+            rating = "M" if level >= 50 else "U"
+            why = f"not met; {objective.dimension} scored {level:.0f}"
+        out.append(ObjectiveRating(objective.id, objective.text, objective.dimension, met, rating, why))
+    return tuple(out)
+
+
+def _lenient_replay(session: Session, steps) -> tuple[Session, int]:
+    """Replay steps on the same seed, dropping the ones that no longer apply; returns (session, dropped)."""
+    other = Session(session.scenario, session.seed, start=session.start)
+    dropped = 0
+    for step in steps:
+        if other.finished:
+            break
+        try:
+            other.apply_step(step)
+        except (SessionError, ValueError):
+            dropped += 1  # a choice no longer offered, a post that was never made
+    if not other.finished:
+        other.finish()
+    return other, dropped
+
+
+def turning_points_of(session: Session, top: int = 3, *, overall: int | None = None) -> tuple[TurningPoint, ...]:
+    """The actions that moved reach, sentiment and the customer most, by replaying without each one."""
+    steps = list(session.steps)
+    actual = metrics_of(session)
+    actual_outcome = session.outcome()
+    if overall is None:
+        overall = _evaluate(session).overall
+    base_neg = metrics_of(baseline(session))["negative_reach"]
+    scale = max(actual["reach"], base_neg, 50)
+    action_steps = [i for i, s in enumerate(steps) if "act" in s]
+    candidates_idx = []
+    for k, i in enumerate(action_steps):
+        try:
+            action = parse_action(steps[i]["act"])
+        except ValueError:
+            continue
+        if action.kind != "wait":
+            candidates_idx.append((k + 1, i))
+    if len(candidates_idx) > MAX_TURNING_POINT_REPLAYS:
+        # Public moves first (they are what the audience saw), then the rest, in order.
+        public = [c for c in candidates_idx if _is_public(session, c[0])]
+        rest = [c for c in candidates_idx if c not in public]
+        candidates_idx = sorted((public + rest)[:MAX_TURNING_POINT_REPLAYS])
+    candidates = []
+    for n, i in candidates_idx:
+        record = next((r for r in session.records if r.n == n), None)
+        if record is None:
+            continue
+        concrete = record.action
+        minutes = cost_of(concrete) if session.scenario.mode == "turns" else 0.0
+        altered = [*steps[:i], {"advance": minutes}, *steps[i + 1 :]]
+        other, dropped = _lenient_replay(session, altered)
+        cm = metrics_of(other)
+        d_neg = actual["negative_reach"] - cm["negative_reach"]
+        d_reach = actual["reach"] - cm["reach"]
+        d_sent = actual["net_sentiment"] - cm["net_sentiment"]
+        other_outcome = other.outcome()
+        outcome_shift = _outcome_rank(actual_outcome) - _outcome_rank(other_outcome)
+        points = overall - _evaluate(other).overall
+        signed = -d_neg / scale + d_sent * 2 + outcome_shift * 0.3
+        size = abs(d_neg) / scale + abs(d_sent) * 2 + abs(outcome_shift) * 0.3 + abs(points) / 100
+        if size < 0.01:
+            continue
+        helped = signed > 0 if abs(signed) >= 0.01 else points > 0
+        reply = next((r for r in session.replies if r.n == n), None)
+        rule, verdict = None, ""
+        if reply is not None:
+            broken = [k for k, v in sorted(reply.analysis.rules.items()) if v == "broken"]
+            kept_ = [k for k, v in sorted(reply.analysis.rules.items()) if v == "kept"]
+            if not helped and broken:
+                rule, verdict = _headline_rule(broken, _BROKEN_PRIORITY), "broken"
+            elif kept_:
+                rule, verdict = _headline_rule(kept_, _KEPT_PRIORITY), "kept"
+            elif broken:
+                rule, verdict = _headline_rule(broken, _BROKEN_PRIORITY), "broken"
+        text = getattr(concrete, "text", "") or describe(concrete)
+        candidates.append((size, TurningPoint(n, record.t, record.kind, text, int(d_neg), float(d_sent), actual_outcome,
+                                              other_outcome, rule, verdict, helped, int(d_reach), int(points),
+                                              ACTION_QUESTION.get(record.kind), dropped, round(size, 4))))
+    candidates.sort(key=lambda c: (-c[0], c[1].n))
+    return tuple(tp for _, tp in candidates[:top])
+
+
+# The rule a debrief should name first when one reply engages several: what most likely made the
+# difference (an apology or a recruiting question when it helped; an argument when it hurt).
+_KEPT_PRIORITY = (8, 6, 9, 4, 5, 3, 2, 7, 1)
+_BROKEN_PRIORITY = (7, 1, 2, 5, 4, 8, 6, 9, 3)
+
+
+def _headline_rule(numbers: list[int], priority: tuple[int, ...]) -> int:
+    return min(numbers, key=lambda n: priority.index(n) if n in priority else 99)
+
+
+def _is_public(session: Session, n: int) -> bool:
+    reply = next((r for r in session.replies if r.n == n), None)
+    if reply is not None:
+        return reply.public
+    record = next((r for r in session.records if r.n == n), None)
+    return record is not None and record.kind in ("hide", "offer")
+
+
+def _outcome_rank(outcome: str) -> int:
+    return {"hostile": 0, "churned": 1, "neutral": 2, "satisfied": 3, "raving_fan": 4}[outcome]
+
+
+def describe(action) -> str:
+    """A move without words of its own, as a debrief names it."""
+    kind = action.kind
+    if kind == "escalate":
+        return f"escalated to {action.role}" + (f": {action.note}" if getattr(action, "note", "") else "")
+    if kind == "offer":
+        return f"offered {action.remedy}" + (f" ({action.value:g})" if action.value is not None else "")
+    if kind == "hide":
+        return f"hid post {action.post}"
+    if kind == "wait":
+        return f"waited {action.minutes:g} minutes"
+    return kind.replace("_", " ")
+
+
+_describe = describe  # the name the first version used

@@ -1,0 +1,25 @@
+"""Transcripts stay byte-identical: every bundled scenario, four plays, against files recorded
+before the layering (tests/data/transcripts/, written by tests/golden.py at commit 6634d38)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import golden
+import pytest
+
+GOLDEN = Path(__file__).resolve().parents[1] / "data" / "transcripts"
+CASES = [(p, kind) for p in golden.bundled() for kind in golden.PLAYS]
+
+
+def test_every_bundled_scenario_has_golden_transcripts():
+    expected = {f"{p.stem}.{kind}.jsonl" for p, kind in CASES}
+    assert expected <= {p.name for p in GOLDEN.glob("*.jsonl")}
+
+
+@pytest.mark.parametrize(("path", "kind"), CASES, ids=[f"{p.stem}-{k}" for p, k in CASES])
+def test_transcript_is_byte_identical_to_the_recorded_one(path, kind, tmp_path):
+    out = tmp_path / "t.jsonl"
+    golden.play(path, kind, out)
+    expected = (GOLDEN / f"{path.stem}.{kind}.jsonl").read_bytes()
+    assert golden.normalised(out) == expected

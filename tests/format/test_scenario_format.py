@@ -1,0 +1,131 @@
+"""The format: every bundled scenario loads, errors are precise and complete, the schema is one source."""
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from helpers import BUNDLED, STARTER
+
+from simulator.format.diagnostics import ScenarioError
+from simulator.format.scenario import load_scenario, load_scenario_bytes
+from simulator.format.schema import to_json_schema
+from simulator.format.yamlsafe import load_path
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_bundled_scenarios_load(path):
+    scenario = load_scenario(path)
+    assert scenario.id and scenario.beats is not None and len(scenario.sha256) == 64
+
+
+@pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)
+def test_bundled_scenarios_match_the_published_json_schema(path):
+    jsonschema.Draft7Validator(to_json_schema()).validate(load_path(path).data)
+
+
+def test_json_schema_is_valid_draft7_with_descriptions_defaults_and_enums():
+    schema = to_json_schema()
+    jsonschema.Draft7Validator.check_schema(schema)
+    assert schema["$schema"].startswith("http://json-schema.org/draft-07/")
+    props = schema["properties"]
+    assert props["track"]["enum"] == ["onboarding", "drill"]
+    assert props["difficulty"]["default"] == 2
+    assert "description" in props["persona"]["properties"]["archetype"]
+    assert "jerk_for_sport" in props["persona"]["properties"]["archetype"]["enum"]
+    assert props["persona"]["additionalProperties"] is False
+
+
+def _errors(text: str) -> list[str]:
+    with pytest.raises(ScenarioError) as info:
+        load_scenario_bytes(text.encode(), "s.yaml")
+    return [d.format() for d in info.value.diagnostics]
+
+
+def _starter_difficulty() -> int:
+    return load_scenario(STARTER).difficulty
+
+
+def _starter_with(*replacements) -> str:
+    text = STARTER.read_text(encoding="utf-8")
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    return text
+
+
+def test_every_problem_in_one_pass_with_line_and_column():
+    errors = _errors(_starter_with(
+        ("title:", "titel:"),
+        (f"difficulty: {_starter_difficulty()}", "difficulty: 9"),
+        ("goto: details", "goto: detials"),
+        ('when: "replies == 0"', 'when: "replys == 0"'),
+    ))
+    text = "\n".join(errors)
+    assert "s.yaml:4:1: error: unknown-key: unknown key 'titel' at the top level (did you mean 'title'?)" in text
+    assert "error: range: difficulty must be at most 5, got 9" in text
+    assert "missing-beat: goto 'detials': no such beat (did you mean 'details'?)" in text
+    assert "unknown-name: condition reads 'replys'" in text and "did you mean 'replies'" in text
+    assert all(e.startswith("s.yaml:") and e.count(":") >= 4 for e in errors)
+
+
+@pytest.mark.parametrize(
+    ("change", "code"),
+    [
+        (("archetype: reasonable", "archetype: jerk"), "enum"),
+        (("anger: 0.55", "anger: loud"), "type"),
+        (("anger: 0.55", "anger: 1.5"), "range"),
+        (("time_limit: 3h", "time_limit: soon"), "duration"),
+        (("guidelines_posted: false", "guidelines_posted: no"), "type"),
+        (("- id: model", "- id: form"), "duplicate-id"),
+        (('when: "replies == 0"', 'when: "__import__(1)"'), "condition"),
+        (("set: {knows_item: true}", "set: {knows_itm: true}"), "unknown-name"),
+        (("set: {knows_item: true}", "set: {knows_item: 3}"), "type"),
+        (("- {id: supervisor,", "- {id: supervisor, colour: red,"), "unknown-key"),
+    ],
+)
+def test_specific_errors(change, code):
+    errors = _errors(_starter_with(change))
+    assert any(f": error: {code}: " in e for e in errors), errors
+
+
+def test_missing_required_sections():
+    errors = _errors("id: x\ntitle: y\n")
+    assert any("needs 'summary'" in e for e in errors)
+    assert any("needs 'brand'" in e for e in errors)
+    assert any("needs 'persona'" in e for e in errors)
+
+
+@pytest.mark.parametrize("text", ["", "[]", "42", "'just text'", "id: [1, 2]\n", "persona: 5\n"])
+def test_wrong_shapes_are_errors_not_tracebacks(text):
+    errors = _errors(text)
+    assert errors
+
+
+def test_markup_in_titles_is_kept_as_text():
+    scenario = load_scenario_bytes(_starter_with(("title: \"“Your online stock check sucks”\"", 'title: "[bold]x[/]"')).encode(), "s.yaml")
+    assert scenario.title == "[bold]x[/]"
+
+
+def test_defaults_fill_in(starter):
+    assert starter.mode == "turns"
+    assert starter.ripple.negativity == pytest.approx(1.7)
+    assert starter.trainee_role.id == "agent"
+    assert starter.scoring.expected_response == 15
+    assert dict(starter.scoring.weights)["outcome"] == pytest.approx(0.3)
+
+
+def test_schema_cli_prints_the_same_schema(capsys):
+    from simulator.cli import main
+
+    assert main(["schema"]) == 0
+    assert json.loads(capsys.readouterr().out) == to_json_schema()
+
+
+def test_scenario_file_paths_are_reported(tmp_path):
+    path = tmp_path / "x.yaml"
+    path.write_text("id: [\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as info:
+        load_scenario(path)
+    assert info.value.diagnostics[0].path == str(path)
+    assert Path(info.value.diagnostics[0].path).name == "x.yaml"
