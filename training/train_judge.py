@@ -204,7 +204,8 @@ def quality_design(d: Design, mu, sigma, probs, hostile) -> np.ndarray:
     x = ((d.dense - mu) / sigma).astype(np.float64)
     mean_x = np.add.reduceat(x, d.starts, axis=0) / d.counts[:, None]
     mean_h = np.add.reduceat(d.hash.toarray().astype(np.float64), d.starts, axis=0) / d.counts[:, None]
-    return np.hstack([mean_x, probs.astype(np.float64), hostile[:, None].astype(np.float64), mean_h])
+    reply = np.array([s.reply for s in d.sents], dtype=np.float64)
+    return np.hstack([mean_x, reply, probs.astype(np.float64), hostile[:, None].astype(np.float64), mean_h])
 
 
 def fit_quality(xq: np.ndarray, q: np.ndarray, lam: float):
@@ -308,8 +309,8 @@ def main() -> None:
     pred_q = np.array([M.dominated(float(a), float(h), hostile_at) for a, h in zip(pred_q, oof_hostile, strict=True)])
     print(f"quality: cross-fitted MAE {np.abs(pred_q - d.q).mean():.3f}", file=sys.stderr)
     params = fit_labels(d, mu, sigma, lam)
-    dense_q = qw[: d.dense.shape[1] + len(M.LABELS) + 1]
-    hash_q = qw[d.dense.shape[1] + len(M.LABELS) + 1 :]
+    head = d.dense.shape[1] + len(F.REPLY_NAMES) + len(M.LABELS) + 1
+    dense_q, hash_q = qw[:head], qw[head:]
     labels = np.frombuffer("\n".join(M.LABELS).encode("utf-8"), dtype=np.uint8)
     _save(
         DATA / "judge.npz",

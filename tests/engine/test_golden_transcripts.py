@@ -1,5 +1,11 @@
 """Transcripts stay byte-identical: every bundled scenario, four plays, against files recorded
-before the layering (tests/data/transcripts/, written by tests/golden.py at commit 6634d38)."""
+before the layering (tests/data/transcripts/, written by tests/golden.py at commit 6634d38).
+
+The `free` plays (typed replies) were re-recorded once, when the reply judge replaced the keyword
+lexicon (issue 12): what a typed reply means changed on purpose. The `choices`, `silence` and
+`drill` plays, which use only authored moves, are still the files recorded before the layering,
+which is also the proof that scripted play does not depend on the model.
+"""
 
 from __future__ import annotations
 

@@ -42,14 +42,20 @@ CUE_NAMES = (
     "form_letter", "personalised",
 )  # fmt: skip
 SHAPE_NAMES = (
-    "bias_first", "bias_last", "only_sentence", "log_words", "log_sentences", "upper_share",
-    "reply_upper_share", "bang_run", "query_run", "has_question_mark", "ends_question",
+    "log_words", "upper_share", "bang_run", "query_run", "has_question_mark", "ends_question",
     "starts_you", "you_share", "we_share", "i_share", "negated", "has_url", "has_emoji",
-    "has_digit", "names_customer", "post_details", "post_similarity", "reply_post_similarity",
-    "repeated", "reply_repeats", "no_known_words", "tone", "tone_pos", "tone_neg",
+    "has_digit", "names_customer", "post_details", "post_similarity", "no_known_words", "tone",
+    "tone_pos", "tone_neg",
     "post_tone", "sweet_on_sour",
 )  # fmt: skip
 DENSE_NAMES = tuple(f"cue_{n}" for n in CUE_NAMES) + SHAPE_NAMES
+# What describes the reply as a whole. Only the quality head reads these: given to the sentence
+# model, "a one-line reply" or "the reply's third sentence" became evidence of contempt, because
+# the corpus's one-liners are often jabs; what a sentence does must not depend on where it sits.
+REPLY_NAMES = (
+    "only_sentence", "log_sentences", "reply_upper_share", "reply_post_similarity",
+    "repeated", "reply_repeats",
+)  # fmt: skip
 
 _NEGATORS = frozenset(
     ["not", "no", "never", "nothing", "nobody", "none", "neither", "nor", "cannot", "can't", "won't", "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't", "shouldn't", "wouldn't", "couldn't", "without", "hardly"]
@@ -66,6 +72,7 @@ class Sentences:
 
     bounds: tuple[tuple[int, int], ...]
     dense: np.ndarray  # float32 [n, embedding dims + len(DENSE_NAMES)]
+    reply: np.ndarray  # float32 [len(REPLY_NAMES)]
     hashed: tuple[tuple[int, ...], ...]  # active hash buckets per sentence
     truncated: bool
 
@@ -163,13 +170,8 @@ def sentences(
         compound, pos, neg = tone(chunk)
         _, upper = text.letters_upper_share(chunk)
         shape = {
-            "bias_first": float(i == 0),
-            "bias_last": float(i == n - 1),
-            "only_sentence": float(n == 1),
             "log_words": math.log1p(len(ws)),
-            "log_sentences": math.log(n),
             "upper_share": upper,
-            "reply_upper_share": reply_upper,
             "bang_run": float("!!" in chunk),
             "query_run": float("??" in chunk),
             "has_question_mark": float("?" in chunk),
@@ -185,9 +187,6 @@ def sentences(
             "names_customer": float(bool(name_parts & set(ws))),
             "post_details": min(3, len(details & set(ws))) / 3,
             "post_similarity": float(vec @ post_vec),
-            "reply_post_similarity": float(reply_vec @ post_vec),
-            "repeated": float(repeats > 0),
-            "reply_repeats": repeats / total,
             "no_known_words": float(not np.any(vec)),
             "tone": compound,
             "tone_pos": pos,
@@ -199,4 +198,9 @@ def sentences(
         for j, name in enumerate(SHAPE_NAMES):
             row[base + j] = shape[name]
         hashed.append(_grams(ws))
-    return Sentences(tuple(bounds), dense, tuple(hashed), truncated)
+    reply = np.array(
+        [float(n == 1), math.log(n), reply_upper, float(reply_vec @ post_vec), float(repeats > 0),
+         repeats / total],
+        dtype=np.float32,
+    )  # the order of REPLY_NAMES
+    return Sentences(tuple(bounds), dense, reply, tuple(hashed), truncated)

@@ -55,7 +55,7 @@ class Weights:
     w_hash: np.ndarray  # [HASH_DIM, labels]
     bias: np.ndarray  # [labels]
     thresholds: np.ndarray  # [labels]: the decision point, chosen by cross-validation
-    q_dense: np.ndarray  # [dense + labels + 1]
+    q_dense: np.ndarray  # [dense + reply features + labels + 1]
     q_hash: np.ndarray  # [HASH_DIM]
     q_bias: float
     hostile_at: float  # a sentence this likely to be hostile spoils the reply (set by training)
@@ -113,7 +113,7 @@ def sentence_logits(w: Weights, s: Sentences) -> np.ndarray:
 
 def quality_inputs(w: Weights, s: Sentences, probs: np.ndarray, hostile: float) -> np.ndarray:
     x = ((s.dense - w.mu) / w.sigma).mean(axis=0)
-    return np.concatenate([x, probs.astype(np.float32), np.array([hostile], dtype=np.float32)])
+    return np.concatenate([x, s.reply, probs.astype(np.float32), np.array([hostile], dtype=np.float32)])
 
 
 def hash_mean(s: Sentences) -> dict[int, float]:
