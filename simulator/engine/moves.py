@@ -14,9 +14,12 @@ from simulator.engine.story import closest_choice
 from simulator.engine.team import needless_escalation
 from simulator.format.scenario import Choice
 from simulator.world import analysis, persona
+from simulator.world.judge import similarity
 
 TYPING_WPM = 30.0  # how fast a trainee composes; longer replies cost more clock
-PROMISE_WINDOW = 90.0  # minutes a promise may stay open before the customer calls it broken
+PROMISE_WINDOW = 90.0  # minutes a promise that names no time may stay open before it counts as broken
+REPEATED = 0.92  # meaning this close to an earlier message of the same kind is saying it again
+PROMISE_GRACE = 15.0  # minutes past a named deadline before the customer calls the promise broken
 
 
 class MovesPart(SessionState):
@@ -68,7 +71,7 @@ class MovesPart(SessionState):
         kind = action.kind
         result = self._analyse(action.text, choice)
         features = frozenset(f for f, v in result.features.items() if v is True)
-        match = closest_choice(kind, features, offered) if choice is None else None
+        match = closest_choice(kind, features, offered, action.text) if choice is None else None
         guide = choice or match
         public = kind != "private"
         first_private = kind == "private" and not self.private
@@ -121,13 +124,17 @@ class MovesPart(SessionState):
         if "promise" in features:
             quote = result.quote("promise") if hasattr(result, "quote") else action.text
             pid = self._next_id("p")
-            self.promises.append(Promise(pid, self.t, self.t + PROMISE_WINDOW, quote or action.text))
-            self._schedule(self.t + PROMISE_WINDOW, "promise_due", {"id": pid})
-            self._emit("promise", "brand", quote or action.text, data={"id": pid, "status": "made", "due": round(self.t + PROMISE_WINDOW, 4)})
+            # A promise falls due on its own terms: "by Friday" is not broken ninety minutes later.
+            named = getattr(result, "deadline_minutes", None)
+            window = PROMISE_WINDOW if named is None else float(named) + PROMISE_GRACE
+            self.promises.append(Promise(pid, self.t, self.t + window, quote or action.text))
+            self._schedule(self.t + window, "promise_due", {"id": pid})
+            self._emit("promise", "brand", quote or action.text, data={"id": pid, "status": "made", "due": round(self.t + window, 4)})
         stim_kind = {"reply": "reply", "private": "private", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
+        repeated = any(similarity(action.text, r.text) >= REPEATED for r in self.replies[:-1] if r.kind == kind)
         self._react(persona.Stimulus(stim_kind, features, public=public, acknowledged=self.acknowledged_at is not None,
                                      first_private=first_private, facts_wrong=self.scenario.persona.facts_wrong,
-                                     unreasonable=self.scenario.persona.unreasonable_request))
+                                     unreasonable=self.scenario.persona.unreasonable_request, repeated=repeated))
         return match
 
     def _keep(self, promise: Promise) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from simulator.engine.state import SessionError, SessionState
 from simulator.format import actions as A
 from simulator.format.scenario import Beat, Choice
+from simulator.world.judge import similarity
 
 
 class StoryPart(SessionState):
@@ -157,17 +158,21 @@ class StoryPart(SessionState):
         self._emit("end", "system", self.end_reason, data={"outcome": self.outcome()})
 
 
+SAME_WORDS = 0.9  # meaning this close is the suggestion itself, retyped
 TONE = frozenset({"argue", "blame", "sarcasm", "insult", "profanity", "shouting", "non_apology", "private_brushoff"})
 
 
 
 
-def closest_choice(kind: str, features: frozenset, offered) -> Choice | None:
-    """The suggested move that free text amounts to: same kind of move, same tone, most features alike.
+def closest_choice(kind: str, features: frozenset, offered, text: str = "") -> Choice | None:
+    """The suggested move that free text amounts to: same kind of move, same tone, most alike.
 
     Authors write the story's branches on their suggested replies; a trainee who says the same
-    thing in their own words should see the story go the same way (Jaccard similarity of the
-    features at least one half, ties to the earlier choice).
+    thing in their own words should see the story go the same way. Alike means what the reply
+    does (the Jaccard similarity of the judged features) and what it says (the similarity of its
+    meaning to the suggestion's words), weighted equally; typing a suggestion's own words, or a
+    close paraphrase, selects it. A civil reply never stands in for a hostile one, nor the other
+    way round. Ties go to the earlier choice; below one half, nothing matches.
     """
     best, best_score = None, 0.0
     for choice in offered:
@@ -175,8 +180,12 @@ def closest_choice(kind: str, features: frozenset, offered) -> Choice | None:
             continue
         tagged = frozenset(choice.features)
         if bool(tagged & TONE) != bool(features & TONE):
-            continue  # a civil reply never stands in for a hostile one, nor the other way round
-        score = len(tagged & features) / len(tagged | features)
+            continue
+        jaccard = len(tagged & features) / len(tagged | features) if tagged | features else 0.0
+        meaning = similarity(text, choice.text) if text and choice.text else 0.0
+        score = max(jaccard, 0.5 * jaccard + 0.5 * meaning) if text else jaccard
+        if meaning >= SAME_WORDS:
+            score = max(score, 1.0)
         if score > best_score + 1e-9:
             best, best_score = choice, score
     return best if best_score >= 0.5 else None

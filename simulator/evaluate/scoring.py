@@ -281,9 +281,11 @@ def _evaluate(session: Session) -> Scorecard:
     expected = scenario.scoring.expected_response
     timeliness, t_lines = _timeliness(session, expected)
     explain["timeliness"] += t_lines
-    first = session.first_response_at
-    if first is None:
+    first = first_helpful_response(session)
+    if session.first_response_at is None:
         improvements.append(Finding("The brand never answered. Brands must be ready to respond at once.", question=1))
+    elif first is None:
+        improvements.append(Finding("The brand answered, but never with anything that helped.", question=1))
     elif first <= expected:
         strengths.append(Finding(f"First response after {first:.0f} minutes (expected within {expected:.0f}).", t=first))
     else:
@@ -450,17 +452,44 @@ def _conduct(session: Session):
             rule = R.rule(int(rule_no))
             lines.append(f"Rule {rule_no} ({rule.title}) kept {count['kept']}x.")
             if rule_no in ("8", "6", "7", "9"):
-                reply = next(r for r in session.replies if r.analysis.rules.get(int(rule_no)) == "kept")
-                good.append(Finding(f"Rule {rule_no} kept: {rule.text}", rule=int(rule_no), quote=reply.text, t=reply.t))
+                # A message that broke another rule (or attacked) is never held up as a strength.
+                reply = next((r for r in session.replies if r.analysis.rules.get(int(rule_no)) == "kept"
+                              and not r.analysis.broken() and not hostile(r)), None)
+                if reply is not None:
+                    good.append(Finding(f"Rule {rule_no} kept: {rule.text}", rule=int(rule_no), quote=reply.text, t=reply.t))
     return conduct, tallies, quotes, good, bad, lines
 
 
+HOSTILE_FEATURES = frozenset({"sarcasm", "insult", "threat", "profanity", "shouting"})
+
+
+def hostile(reply) -> bool:
+    """A message that attacks rather than answers: contempt, insults, threats, swearing, shouting,
+    or a judged quality this low. Such a message is no response as far as timeliness goes."""
+    a = reply.analysis
+    return any(a.features.get(f) for f in HOSTILE_FEATURES) or a.quality <= -0.6
+
+
+def first_helpful_response(session: Session) -> float | None:
+    """When the brand first answered with something that was not hostile (None: never)."""
+    if session.first_response_at is None:
+        return None
+    return next((r.t for r in session.replies if not hostile(r)), None)
+
+
 def _timeliness(session: Session, expected: float) -> tuple[float, list[str]]:
-    first = session.first_response_at
-    if first is None:
+    if session.first_response_at is None:
         return 0.0, [f"No response at all (expected within {expected:.0f} minutes)."]
+    first = first_helpful_response(session)
+    if first is None:
+        return 0.0, ["Every message was hostile: a fast insult is not a response (0)."]
+    if first > session.first_response_at:
+        lines = [f"The first message (T+{session.first_response_at:.0f}m) was hostile; the first that "
+                 f"helped came at T+{first:.0f}m."]
+    else:
+        lines = []
     first_score = 100.0 if first <= expected else 100.0 * (expected / first) ** 0.9
-    lines = [f"First response at T+{first:.0f}m against an expectation of {expected:.0f}m: {first_score:.0f}."]
+    lines.append(f"First response at T+{first:.0f}m against an expectation of {expected:.0f}m: {first_score:.0f}.")
     gaps = session.response_gaps[1:]
     if not gaps:
         return _clamp(first_score), lines
@@ -489,6 +518,17 @@ def _judgment(session: Session):
     if not any(r.kind != "wait" for r in records):
         lines[:] = ["No decisions at all: ignoring the problem is not a strategy (20)."]
         return 20.0, good, [Finding("No decision was made: no reply, no escalation, no remedy.", question=1)], lines
+
+    # Arguing and attacking in public is a decision too, and a bad one (rules 2, 5 and 7).
+    argued = [r for r in session.replies if r.public and (r.analysis.features.get("argue") or r.analysis.features.get("blame"))]
+    attacked = [r for r in session.replies if r.public and hostile(r)]
+    if attacked:
+        plus(-min(36, 12 * len(attacked)), Finding("Attacked the customer in public: contempt, insults or threats get screenshotted.",
+                                                   question=5, quote=attacked[0].text, t=attacked[0].t),
+             f"{len(attacked)} hostile public message(s)")
+    elif argued:
+        plus(-min(24, 8 * len(argued)), Finding("Argued with the customer in public.", question=5,
+                                                quote=argued[0].text, t=argued[0].t), f"{len(argued)} public argument(s)")
 
     # Who needs to know (question 2)
     escalations = [r for r in records if r.kind == "escalate"]
@@ -543,7 +583,8 @@ def _judgment(session: Session):
     spent = sum(r.data["value"] for r in offers if r.data["within"])
     fair = sc.persona.fair_remedy
     wants_something = bool(set(sc.persona.wants) & {"fix", "compensation", "delight"})
-    fix_reply = next((x for x in session.replies if x.analysis.features.get("solution") is True), None)
+    fix_reply = next((x for x in session.replies if x.analysis.features.get("solution") is True
+                      and not hostile(x) and not x.analysis.broken()), None)
     fix_offer = next((r for r in offers if r.data["within"]), None)
     if wants_something:
         if fix_reply is not None or fix_offer is not None:

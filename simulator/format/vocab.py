@@ -51,6 +51,7 @@ TRIGGERS = (
     "pile_on",
     "escalated",
     "leaving",  # at their limit, before they churn ("Frankly, my dear, I don't give a damn")
+    "repeated",  # the brand said the same thing again
 )
 
 FEATURES = (

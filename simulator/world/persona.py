@@ -222,6 +222,7 @@ class Stimulus:
     remedy_kind: str = ""  # vocab.REMEDY_KINDS; refer_competitor is the Rhett Butler move
     remedy_satisfies: tuple = ()  # everything the remedy answers, wanted or not ("delight" surprises)
     facts_wrong: bool = False  # the scenario says the customer has the facts wrong
+    repeated: bool = False  # the brand said this (or as good as this) already
     unreasonable: bool = False  # their request cannot be granted (rule 9)
     own_post: bool = True  # a hidden post was theirs (not a bystander's)
 
@@ -322,6 +323,8 @@ def _on_message(arch: Archetype, s: PersonaState, stim: Stimulus, roll: float, o
     kind = stim.kind
     q = quality(f)
     trigger = _trigger_for_reply(f, q)
+    if stim.repeated and q > 0:
+        q = -0.1  # the same words again: nothing new, and it shows nobody is listening
     correction = bool(f & {"argue", "blame"})
     ill_informed = arch.public_correction_backfires or stim.facts_wrong
     explained = False
@@ -416,6 +419,9 @@ def _on_message(arch: Archetype, s: PersonaState, stim: Stimulus, roll: float, o
         out.speak = roll < 0.5 or q < -0.2
     if arch.delights_easily and q > 0.3 and f & {"personalised", "question"} and s.resolved >= 0.5:
         s = replace(s, delighted=True)
+    if stim.repeated and trigger in ("any", "good_reply", "apology", "question", "form_letter", "solution", "private"):
+        trigger = "repeated"
+        out.speak = True
     out.trigger = trigger
     return _limit(arch, s, out)
 
@@ -596,6 +602,7 @@ FALLBACK: dict[str, dict[str, LineText]] = {
     "rude": {"any": "Did your social media team really just say that? Screenshot taken."},
     "form_letter": {"calm": "That reads like a form letter.", "annoyed": "Copy-paste reply. Did anyone actually read my post?", "angry": "A bot could have written that.", "furious": "Don't send me your template."},
     "non_apology": {"any": "'Sorry you feel that way' is not an apology."},
+    "repeated": {"calm": "You said that already.", "annoyed": "You already said that. Anything new?", "angry": ("Copy, paste, repeat. Is anyone actually reading this?", "Same words again. Do you have anything else?"), "furious": ("Stop repeating yourself and fix it.", "Saying it louder won't fix it either.")},
     "private": {"any": "OK, sent you a DM."},
     "private:explained": {"calm": "Oh, I didn't know that. Thanks for explaining it, that makes sense.", "annoyed": "Huh. OK, I didn't know that. Thanks.", "angry": "Fine. Nobody told me that before.", "furious": "Whatever. Should have been clearer."},
     "brushoff": {"any": "'DM us' — so you can hide this from everyone? No."},

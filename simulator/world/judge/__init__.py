@@ -29,8 +29,9 @@ from simulator.world.judge import features as _features
 from simulator.world.judge import model as _model
 from simulator.world.judge.embedding import WordTable
 from simulator.world.judge.model import LABELS
+from simulator.world.judge.text import normalise, words
 
-__all__ = ["LABELS", "Evidence", "Judge", "Verdict", "judge", "load"]
+__all__ = ["LABELS", "Evidence", "Judge", "Verdict", "judge", "load", "similarity"]
 
 WORDS_FILE = "words.npz"
 WEIGHTS_FILE = "judge.npz"
@@ -160,6 +161,23 @@ def load() -> Judge:
     table = WordTable.from_arrays(words["pieces"], words["vectors"])
     weights = _model.Weights.from_npz(_read_npz(WEIGHTS_FILE))
     return Judge(table, weights)
+
+
+@lru_cache(maxsize=4096)
+def _meaning(text: str) -> np.ndarray:
+    return load().table.embed(words(normalise(text[: _features.text.MAX_CHARS])))
+
+
+def similarity(a: str, b: str) -> float:
+    """How close two replies are in meaning, from 0 (unrelated) to 1 (the same words).
+
+    The story uses it to tell which suggested move a typed reply amounts to: typing a
+    suggestion's own words, or a close paraphrase, selects it.
+    """
+    va, vb = _meaning(a), _meaning(b)
+    if not va.any() or not vb.any():
+        return 0.0
+    return max(0.0, min(1.0, float(va @ vb)))
 
 
 def judge(text: str, context: str = "", customer_name: str = "") -> Verdict:
