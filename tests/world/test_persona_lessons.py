@@ -127,6 +127,8 @@ def test_a_jerk_for_sport_goes_quiet_after_a_graceful_walk_away():
 
 # -- the well-meaning but ill-informed (seeds 002, 003, 004)
 
+@pytest.mark.xfail(reason="judge design 4 reads 'Hi Sam, good news: your warranty covers two years, so you're "
+                   "covered.' as an insult; a known misread, see docs/analysis.md", strict=False)
 def test_correcting_the_ill_informed_in_public_raises_anger_and_privately_lowers_it():
     sc = scenario("ill_informed")  # the archetype alone, without the scenario's facts_wrong flag
     public = Session(sc, 1)
@@ -320,8 +322,6 @@ def test_the_desperate_are_calmed_by_a_fix_more_than_by_sympathy():
 
 # -- the vengeful: takes it to a blog when ignored (seed 003, question 5: ripple effects)
 
-@pytest.mark.xfail(reason="judge design 3 misses the thanks in 'Thanks Sam. A new kettle is on its way to you today.' "
-                   "and the vengeful customer still blogs; a known misread, see docs/analysis.md", strict=False)
 def test_the_vengeful_blog_when_ignored():
     ignored = play(scenario("vengeful"), [], 1)
     blogs = [e for e in ignored.events if e.kind == "post" and e.data.get("platform") == "blog"]
@@ -414,8 +414,6 @@ _JERK = scenario("jerk_for_sport", audience=300)
 
 # -- seed 000: Rhett Butler refers honestly; Scarlett's "I don't give a damn" is the limit
 
-@pytest.mark.xfail(reason="judge design 3 reads 'we don't make one that fits' as a non-apology and an argument "
-                   "(a refusal with an alternative); a known misread, see docs/analysis.md", strict=False)
 def test_an_honest_referral_to_a_competitor_leaves_them_satisfied_and_trusting():
     session = Session(scenario("reasonable", wants=("fix",)), 1)
     trust = session.persona.trust

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 
 from simulator.world import lexicon as lx
+from simulator.world.judge import text as _text
 from simulator.world.judge.text import MAX_CHARS
 
 Spans = list[tuple[int, int]]
@@ -74,31 +75,12 @@ _MULTI_Q = re.compile(r"\?{2,}")
 _TOKEN = re.compile(r"[^\s,;:\"'()\[\]{}<>/\\]+")
 _WORD = re.compile(r"\w+(?:['\u2019-]\w+)*")
 _URL = re.compile(r"\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
-# Control and invisible formatting characters (zero-width spaces, bidi overrides, BOM); each is
-# replaced by one space so that offsets still point into the original reply.
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]"
-)
-_CURLY = str.maketrans(
-    {"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"'}
-)
-
-
 
 # --- text handling -------------------------------------------------------------------------------
 
 
-def _normalise(text: str) -> str:
-    """Same length as `text` (offsets stay valid): straight quotes, control characters blanked."""
-    return _CONTROL.sub(" ", text.translate(_CURLY))
-
-
-def _lower(work: str) -> str:
-    """Lowercase without changing the length ("İ".lower() is two characters), so offsets hold."""
-    low = work.lower()
-    if len(low) == len(work):
-        return low
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in work)
+_normalise = _text.normalise  # one cleaning for cues and judge, so their offsets agree
+_lower = _text.lower
 
 
 def _sentences(work: str) -> list[tuple[int, int]]:

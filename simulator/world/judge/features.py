@@ -198,9 +198,9 @@ def sentences(
         for j, name in enumerate(SHAPE_NAMES):
             row[base + j] = shape[name]
         hashed.append(_grams(ws))
-    reply = np.array(
+    whole = np.array(
         [float(n == 1), math.log(n), reply_upper, float(reply_vec @ post_vec), float(repeats > 0),
          repeats / total],
         dtype=np.float32,
     )  # the order of REPLY_NAMES
-    return Sentences(tuple(bounds), dense, reply, tuple(hashed), truncated)
+    return Sentences(tuple(bounds), dense, whole, tuple(hashed), truncated)
