@@ -57,6 +57,7 @@ class ClockPart(SessionState):
             self._say(payload["trigger"], payload["public"], payload["valence"], payload.get("variant", ""))
         elif kind == "approval" and self.drill:
             role = self.scenario.role(payload["role"])
+            assert role is not None  # only roles of this scenario are ever scheduled (moves._escalate)
             if self.finished or role.id in self.pending:
                 return
             self.pending[role.id] = self.t
@@ -65,6 +66,7 @@ class ClockPart(SessionState):
                        data={"role": role.id, "authority": role.authority, "player": player})
         elif kind == "approval":
             role = self.scenario.role(payload["role"])
+            assert role is not None  # only roles of this scenario are ever scheduled (moves._escalate)
             if role.id not in self.approved:
                 self.approved.append(role.id)
             self.authority = max(self.authority, role.authority)

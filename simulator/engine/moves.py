@@ -152,7 +152,7 @@ class MovesPart(SessionState):
         if remedy is None:
             raise SessionError(f"no remedy '{action.remedy}'")
         value = remedy.cost if action.value is None else action.value
-        approved_specially = any(remedy.id in (self.scenario.role(r).can_approve if self.scenario.role(r) else ()) for r in self.approved)
+        approved_specially = any(remedy.id in (role.can_approve if (role := self.scenario.role(r)) else ()) for r in self.approved)
         within = value <= self.authority + 1e-9 or approved_specially
         self.records.append(Record(n, self.t, action, "offer", {"remedy": remedy.id, "value": value, "within": within}))
         if not within:

@@ -91,7 +91,7 @@ def cached_audience(scenario: Scenario, seed: int, shelf: AudienceShelf | None =
         audience = shelf.load(shelf_key)
     if audience is None:
         audience = build_audience(spec, seed, Path(scenario.path).parent if scenario.path else None)
-        if shelf_key is not None:
+        if shelf is not None and shelf_key is not None:
             shelf.save(shelf_key, audience)
     _AUDIENCE_CACHE[key] = audience
     return audience
@@ -220,7 +220,7 @@ class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPar
     def env(self) -> dict:
         """The names `when:` conditions read."""
         snap = self.ripple.snapshot()
-        env = {
+        env: dict[str, object] = {
             "t": self.t,
             "first_response": self.first_response_at,
             "anger": self.persona.anger,

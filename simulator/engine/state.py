@@ -11,8 +11,9 @@ if TYPE_CHECKING:
     from simulator.engine.events import Event
     from simulator.engine.ledger import Post, Promise, Record, ReplyRecord
     from simulator.format.scenario import Choice, Scenario
-    from simulator.world import analysis, persona
+    from simulator.world import analysis
     from simulator.world.audience import Audience
+    from simulator.world.persona import Archetype, PersonaState, Stimulus
     from simulator.world.ripple import Ripple
 
 
@@ -30,8 +31,8 @@ class SessionState:
         t: float
         audience: Audience
         ripple: Ripple
-        archetype: persona.Archetype
-        persona: persona.PersonaState
+        archetype: Archetype
+        persona: PersonaState
         vars: dict[str, object]
         events: list[Event]
         posts: dict[str, Post]
@@ -89,7 +90,7 @@ class SessionState:
         def _after_step(self) -> None: ...
         def _fire_inject(self, inject: Any) -> None: ...
         def _run_until(self, target: float) -> None: ...
-        def _react(self, stimulus: persona.Stimulus) -> None: ...
+        def _react(self, stimulus: Stimulus) -> None: ...
         def _say(self, trigger: str, public: bool, valence: float, variant: str = "") -> None: ...
         def _content(self) -> bool: ...
         def _public_item(self, source: str, kind: str, text: str, valence: float, arousal: float, *, item_id: str | None = None,

@@ -27,7 +27,7 @@ def needless_escalation(scenario, role, authority: float) -> bool:
 
 
 class TeamPart(SessionState):
-    def decide(self, role: str, approve: bool, *, who: str = "", note: str = "", limit: float | None = None) -> tuple[Event, ...]:
+    def decide(self, role: str | None, approve: object, *, who: str = "", note: str = "", limit: float | None = None) -> tuple[Event, ...]:
         """A drill role's player answers an escalation that reached them: approve (up to `limit`,
         at most the role's authority) or deny. Outside a drill roles answer by themselves."""
         if self.finished:
