@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from simulator.engine import payloads as P
 from simulator.engine.ledger import Post, Promise, Record, ReplyRecord
 from simulator.engine.state import SessionError, SessionState
 from simulator.engine.story import closest_choice
@@ -39,7 +40,7 @@ class MovesPart(SessionState):
         n = len(self.records) + 1
         if kind in ("reply", "private", "walk_away", "follow_up"):
             if self.review and kind != "private":
-                self._emit("note", "review", f"held {self.review:g} minutes for sign-off", data={"review": self.review})
+                self._emit("note", "review", f"held {self.review:g} minutes for sign-off", payload=P.NoteData(review=self.review))
                 self._run_until(min(self.t + self.review, self.scenario.time_limit))
                 if self.finished:
                     return
@@ -84,13 +85,13 @@ class MovesPart(SessionState):
             bucket = self.rules_kept if verdict == "kept" else self.rules_broken
             bucket[rule] = bucket.get(rule, 0) + 1
         event_kind = {"reply": "brand_reply", "private": "private_out", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
-        self._emit(event_kind, "brand", action.text, post_id, {"features": sorted(features),
-                                                               "channel": getattr(action, "channel", "public")})
-        self._emit("coach", "coach", getattr(guide, "feedback", "") or "", post_id, {
-            "kept": sorted(k for k, v in result.rules.items() if v == "kept"),
-            "broken": sorted(k for k, v in result.rules.items() if v == "broken"),
-            **({"matched": match.id} if match else {}),
-        })
+        self._emit(event_kind, "brand", action.text, post_id,
+                   P.BrandMessageData(features=sorted(features), channel=getattr(action, "channel", "public")))
+        self._emit("coach", "coach", getattr(guide, "feedback", "") or "", post_id, P.CoachData(
+            kept=sorted(k for k, v in result.rules.items() if v == "kept"),
+            broken=sorted(k for k, v in result.rules.items() if v == "broken"),
+            matched=match.id if match else P.OMIT,
+        ))
         self._responded()
         acknowledging = features & {"apology", "empathy", "question", "solution"}
         hostile = features & {"argue", "blame", "sarcasm", "insult"}
@@ -123,7 +124,7 @@ class MovesPart(SessionState):
             pid = self._next_id("p")
             self.promises.append(Promise(pid, self.t, self.t + PROMISE_WINDOW, quote or action.text))
             self._schedule(self.t + PROMISE_WINDOW, "promise_due", {"id": pid})
-            self._emit("promise", "brand", quote or action.text, data={"id": pid, "status": "made", "due": round(self.t + PROMISE_WINDOW, 4)})
+            self._emit("promise", "brand", quote or action.text, payload=P.PromiseData(id=pid, status="made", due=round(self.t + PROMISE_WINDOW, 4)))
         stim_kind = {"reply": "reply", "private": "private", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
         self._react(persona.Stimulus(stim_kind, features, public=public, acknowledged=self.acknowledged_at is not None,
                                      first_private=first_private, facts_wrong=self.scenario.persona.facts_wrong,
@@ -132,7 +133,7 @@ class MovesPart(SessionState):
 
     def _keep(self, promise: Promise) -> None:
         promise.kept = True
-        self._emit("promise", "brand", promise.text, data={"id": promise.id, "status": "kept"})
+        self._emit("promise", "brand", promise.text, payload=P.PromiseData(id=promise.id, status="kept"))
         self._react(persona.Stimulus("promise_kept"))
 
     def _escalate(self, n: int, action) -> None:
@@ -144,7 +145,7 @@ class MovesPart(SessionState):
         if needless:
             self._needless.add(role.id)
         self.records.append(Record(n, self.t, action, "escalate", {"role": role.id, "needless": needless}))
-        self._emit("escalation", "brand", action.note, data={"role": role.id, "title": role.title, "delay": role.delay})
+        self._emit("escalation", "brand", action.note, payload=P.EscalationData(role=role.id, title=role.title, delay=role.delay))
         self._schedule(self.t + role.delay, "approval", {"role": role.id})
 
     def _offer(self, n: int, action) -> None:
@@ -157,12 +158,12 @@ class MovesPart(SessionState):
         self.records.append(Record(n, self.t, action, "offer", {"remedy": remedy.id, "value": value, "within": within}))
         if not within:
             self._emit("offer_blocked", "system", f"{remedy.label}: {value:g} is over your authority ({self.authority:g}); escalate first",
-                       data={"remedy": remedy.id, "value": value, "authority": self.authority})
+                       payload=P.OfferBlockedData(remedy=remedy.id, value=value, authority=self.authority))
             return
         self.offered.append(remedy.id)
         self.spent += value
         public = remedy.public or not self.private
-        self._emit("offer", "brand", remedy.label, data={"remedy": remedy.id, "value": value, "public": public})
+        self._emit("offer", "brand", remedy.label, payload=P.OfferData(remedy=remedy.id, value=value, public=public))
         self._responded()
         for promise in self.promises:
             if promise.kept is None:
@@ -187,10 +188,10 @@ class MovesPart(SessionState):
         explained = bool(action.tell.strip())
         self.records.append(Record(n, self.t, action, "hide", {"post": post.id, "guidelines": guidelines, "explained": explained,
                                                              "abusive": self.archetype.profane}))
-        self._emit("hidden", "brand", action.tell, post.id, {"guidelines": guidelines, "explained": explained})
+        self._emit("hidden", "brand", action.tell, post.id, P.HiddenData(guidelines=guidelines, explained=explained))
         self.ripple.damp(post.id, 0.0, self.t)
         if explained:
-            self._emit("private_out", "brand", action.tell, data={"channel": "dm", "why_hidden": True})
+            self._emit("private_out", "brand", action.tell, payload=P.BrandMessageData(channel="dm", why_hidden=True))
             self._responded()  # telling the poster why is an answer (seed 003, Nationwide)
             if guidelines and self.acknowledged_at is None:
                 self.acknowledged_at = self.t  # moderation by posted rules, explained, is out in the open

@@ -29,6 +29,7 @@ from simulator.engine.customer import PILE_ON_STEP, CustomerPart
 from simulator.engine.events import Event
 from simulator.engine.ledger import LedgerPart, Post, Promise, Record, ReplyRecord
 from simulator.engine.moves import MovesPart, cost_of
+from simulator.engine.payloads import PAYLOADS, Payload
 from simulator.engine.state import SessionError
 from simulator.engine.steps import Act, Advance, Decide, Facilitate, Finish, Step, parse_step
 from simulator.engine.story import StoryPart, closest_choice
@@ -261,8 +262,11 @@ class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPar
     def _rng(self, key: str):
         return stream(self.seed, f"{key}@{self.t:.3f}")
 
-    def _emit(self, kind, actor="", text="", item="", data=None) -> Event:
-        event = Event(round(self.t, 4), kind, actor, text, item, data or {})
+    def _emit(self, kind: str, actor: str = "", text: str = "", item: str = "", payload: Payload | None = None) -> Event:
+        """Record an event; its data is the kind's payload type written out (engine/payloads.py)."""
+        if payload is not None and not isinstance(payload, PAYLOADS[kind]):
+            raise TypeError(f"a {kind} event carries {PAYLOADS[kind].__name__}, not {type(payload).__name__}")
+        event = Event(round(self.t, 4), kind, actor, text, item, payload.to_data() if payload is not None else {})
         self.events.append(event)
         return event
 

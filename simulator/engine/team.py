@@ -11,6 +11,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import replace
 
+from simulator.engine import payloads as P
 from simulator.engine.events import Event
 from simulator.engine.state import SessionError, SessionState
 from simulator.engine.steps import (
@@ -73,18 +74,18 @@ class TeamPart(SessionState):
                 self.approved.append(found.id)
             self.authority = max(self.authority, granted)
             self._emit("approval", found.title, f"{found.title}{by} approved: you may offer up to {granted:g}.{said}",
-                       data={"role": found.id, "authority": granted, "approved": True, "who": who, "note": note})
+                       payload=P.ApprovalData(role=found.id, authority=granted, approved=True, who=who, note=note))
             if found.id in self._needless:
                 # Senior people brought in for nothing want to see everything: replies slow down.
                 minutes = round(min(REVIEW_MAX, max(5.0, found.delay * REVIEW_SHARE)), 4)
                 if minutes > self.review:
                     self.review = minutes
                     self._emit("note", found.title, f"{found.title} now signs off every public reply: "
-                               f"each goes out {minutes:g} minutes later.", data={"review": minutes, "role": found.id})
+                               f"each goes out {minutes:g} minutes later.", payload=P.NoteData(review=minutes, role=found.id))
         else:
             self.denied.append(found.id)
             self._emit("approval_denied", found.title, f"{found.title}{by} said no: your authority stays at {self.authority:g}.{said}",
-                       data={"role": found.id, "approved": False, "who": who, "note": note})
+                       payload=P.ApprovalDeniedData(role=found.id, approved=False, who=who, note=note))
         self._after_step()
         self._record(Decide(found.id, approve, who, note, granted if limit is not None else None), mark)
         return tuple(self.events[mark:])
@@ -102,7 +103,7 @@ class TeamPart(SessionState):
                 self._fire_inject(inject)
             case CustomInject(text=text, valence=valence, arousal=arousal):
                 self._public_item("audience", "inject", text, valence=valence, arousal=arousal, author="audience", key="f")
-                self._emit("inject", "facilitator", text, data={"id": "custom"})
+                self._emit("inject", "facilitator", text, payload=P.InjectData(id="custom"))
             case Pressure(patience=patience, anger=anger, audience=audience, negativity=negativity):
                 self.persona = replace(self.persona, patience=self.persona.patience + patience,
                                        anger=self.persona.anger + anger).clamp(self.archetype.trust_cap)
@@ -111,19 +112,19 @@ class TeamPart(SessionState):
                     text += self._pressure_ripple(audience, negativity)
                 self._emit("note", "facilitator", text)
             case Pause():
-                self._emit("note", "facilitator", "paused the drill", data={"control": "pause"})
+                self._emit("note", "facilitator", "paused the drill", payload=P.NoteData(control="pause"))
             case Resume():
-                self._emit("note", "facilitator", "resumed the drill", data={"control": "resume"})
+                self._emit("note", "facilitator", "resumed the drill", payload=P.NoteData(control="resume"))
             case FastForward(minutes=minutes):
                 if not math.isfinite(minutes) or minutes <= 0:
                     raise SessionError("fast_forward needs minutes, more than 0")
                 self._emit("note", "facilitator", f"fast-forward {minutes:g} minutes",
-                           data={"control": "fast_forward", "minutes": minutes})
+                           payload=P.NoteData(control="fast_forward", minutes=minutes))
                 self._run_until(min(self.t + minutes, self.scenario.time_limit))
             case Note(who=who, text=text):
                 self._emit("note", who, text)
             case TeamDecision(question=question, text=text, who=who):
-                self._emit("note", who, text, data={"question": question, "decision": True})
+                self._emit("note", who, text, payload=P.NoteData(question=question, decision=True))
         self._after_step()
         self._record(Facilitate(command), mark)
         return tuple(self.events[mark:])
