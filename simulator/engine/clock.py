@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+from simulator.engine import payloads as P
 from simulator.engine.customer import PILE_ON_STEP
 from simulator.engine.ledger import Post
 from simulator.engine.state import SessionState
@@ -40,8 +41,7 @@ class ClockPart(SessionState):
             self.posts[spill.item.id] = Post(spill.item.id, self.t, "platform", spill.item.text, True, spill.item.platform,
                                              title=next((s.title for s in self.scenario.ripple.spillovers if s.id == spill.spec_id), ""))
             self._emit("spillover", spill.item.platform, spill.item.text, spill.item.id,
-                       {"id": spill.spec_id, "platform": spill.item.platform,
-                        "title": self.posts[spill.item.id].title})
+                       P.SpilloverData(id=spill.spec_id, platform=spill.item.platform, title=self.posts[spill.item.id].title))
         if dt > 0 and self.unanswered and not self.walked_away and not self._content():
             self._react(persona.Stimulus("silence", value=dt / 60.0))
         elif dt > 0 and self.archetype.feeds_on_replies:
@@ -57,24 +57,26 @@ class ClockPart(SessionState):
             self._say(payload["trigger"], payload["public"], payload["valence"], payload.get("variant", ""))
         elif kind == "approval" and self.drill:
             role = self.scenario.role(payload["role"])
+            assert role is not None  # only roles of this scenario are ever scheduled (moves._escalate)
             if self.finished or role.id in self.pending:
                 return
             self.pending[role.id] = self.t
             player = dict(self.start.team).get(role.id, "")
             self._emit("approval_needed", role.title, f"{role.title} has the request: approve (up to {role.authority:g}) or deny?",
-                       data={"role": role.id, "authority": role.authority, "player": player})
+                       payload=P.ApprovalNeededData(role=role.id, authority=role.authority, player=player))
         elif kind == "approval":
             role = self.scenario.role(payload["role"])
+            assert role is not None  # only roles of this scenario are ever scheduled (moves._escalate)
             if role.id not in self.approved:
                 self.approved.append(role.id)
             self.authority = max(self.authority, role.authority)
             self._emit("approval", role.title, f"{role.title} is on it: you may offer up to {role.authority:g}.",
-                       data={"role": role.id, "authority": role.authority})
+                       payload=P.ApprovalData(role=role.id, authority=role.authority))
         elif kind == "promise_due":
             promise = next(p for p in self.promises if p.id == payload["id"])
             if promise.kept is None:
                 promise.kept = False
-                self._emit("promise", "brand", promise.text, data={"id": promise.id, "status": "broken"})
+                self._emit("promise", "brand", promise.text, payload=P.PromiseData(id=promise.id, status="broken"))
                 self._react(persona.Stimulus("promise_broken"))
         elif kind == "blog":
             text = f"{self.scenario.persona.name}'s blog: My experience with {self.scenario.brand.name}"

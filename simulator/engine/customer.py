@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from simulator.engine import payloads as P
 from simulator.engine.ledger import Post
 from simulator.engine.state import SessionState
 from simulator.world import persona
@@ -30,8 +31,8 @@ class CustomerPart(SessionState):
         if item_id not in self.posts:
             self.posts[item_id] = Post(item_id, self.t, author or source, text, True, platform, title=title)
             if source != "brand":
-                self._emit("post", author or source, text, item_id, {"kind": kind, "platform": platform, "title": title,
-                                                                        "valence": round(valence, 4)})
+                self._emit("post", author or source, text, item_id,
+                           P.PostData(item_kind=kind, platform=platform, title=title, valence=round(valence, 4)))
         return item_id
 
     def _customer_post(self, text: str, public: bool, valence: float, trigger: str | None) -> None:
@@ -48,7 +49,7 @@ class CustomerPart(SessionState):
         else:
             post_id = self._next_id("m")
             self.posts[post_id] = Post(post_id, self.t, "customer", text, False)
-            self._emit("private_in", "customer", text, post_id, {"trigger": trigger or "", "mood": self.persona.mood})
+            self._emit("private_in", "customer", text, post_id, P.PrivateInData(trigger=trigger or "", mood=self.persona.mood))
         if valence < 0.2:
             self.unanswered.append(self.t)
             self._silence_from = min(self._silence_from, self.t) if self.unanswered[1:] else self.t
@@ -79,7 +80,7 @@ class CustomerPart(SessionState):
     def _mood_check(self) -> None:
         mood = self.persona.mood
         if mood != self._mood:
-            self._emit("mood", "customer", "", data={"from": self._mood, "to": mood, "anger": round(self.persona.anger, 4)})
+            self._emit("mood", "customer", "", payload=P.MoodData(before=self._mood, to=mood, anger=round(self.persona.anger, 4)))
             self._mood = mood
 
     def _say(self, trigger: str, public: bool, valence: float, variant: str = "") -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simulator.engine.payloads import Payload, payload_of
+
 # kind -> who speaks: what each kind of event is, for the feed and the timeline.
 KINDS = {
     "post": "a public post (customer, audience, another platform)",
@@ -55,6 +57,11 @@ class Event:
         if self.data:
             out["data"] = self.data
         return out
+
+    @property
+    def payload(self) -> Payload:
+        """`data` as the typed payload of this kind of event (engine/payloads.py)."""
+        return payload_of(self.kind, self.data)
 
     @classmethod
     def from_json(cls, obj: dict) -> Event:

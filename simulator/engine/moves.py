@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from simulator.engine import payloads as P
 from simulator.engine.ledger import Post, Promise, Record, ReplyRecord
 from simulator.engine.state import SessionError, SessionState
 from simulator.engine.story import closest_choice
@@ -42,7 +43,7 @@ class MovesPart(SessionState):
         n = len(self.records) + 1
         if kind in ("reply", "private", "walk_away", "follow_up"):
             if self.review and kind != "private":
-                self._emit("note", "review", f"held {self.review:g} minutes for sign-off", data={"review": self.review})
+                self._emit("note", "review", f"held {self.review:g} minutes for sign-off", payload=P.NoteData(review=self.review))
                 self._run_until(min(self.t + self.review, self.scenario.time_limit))
                 if self.finished:
                     return
@@ -87,13 +88,13 @@ class MovesPart(SessionState):
             bucket = self.rules_kept if verdict == "kept" else self.rules_broken
             bucket[rule] = bucket.get(rule, 0) + 1
         event_kind = {"reply": "brand_reply", "private": "private_out", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
-        self._emit(event_kind, "brand", action.text, post_id, {"features": sorted(features),
-                                                               "channel": getattr(action, "channel", "public")})
-        self._emit("coach", "coach", getattr(guide, "feedback", "") or "", post_id, {
-            "kept": sorted(k for k, v in result.rules.items() if v == "kept"),
-            "broken": sorted(k for k, v in result.rules.items() if v == "broken"),
-            **({"matched": match.id} if match else {}),
-        })
+        self._emit(event_kind, "brand", action.text, post_id,
+                   P.BrandMessageData(features=sorted(features), channel=getattr(action, "channel", "public")))
+        self._emit("coach", "coach", getattr(guide, "feedback", "") or "", post_id, P.CoachData(
+            kept=sorted(k for k, v in result.rules.items() if v == "kept"),
+            broken=sorted(k for k, v in result.rules.items() if v == "broken"),
+            matched=match.id if match else P.OMIT,
+        ))
         self._responded()
         acknowledging = features & {"apology", "empathy", "question", "solution"}
         hostile = features & {"argue", "blame", "sarcasm", "insult"}
@@ -129,7 +130,7 @@ class MovesPart(SessionState):
             window = PROMISE_WINDOW if named is None else float(named) + PROMISE_GRACE
             self.promises.append(Promise(pid, self.t, self.t + window, quote or action.text))
             self._schedule(self.t + window, "promise_due", {"id": pid})
-            self._emit("promise", "brand", quote or action.text, data={"id": pid, "status": "made", "due": round(self.t + window, 4)})
+            self._emit("promise", "brand", quote or action.text, payload=P.PromiseData(id=pid, status="made", due=round(self.t + window, 4)))
         stim_kind = {"reply": "reply", "private": "private", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
         repeated = any(similarity(action.text, r.text) >= REPEATED for r in self.replies[:-1] if r.kind == kind)
         self._react(persona.Stimulus(stim_kind, features, public=public, acknowledged=self.acknowledged_at is not None,
@@ -139,7 +140,7 @@ class MovesPart(SessionState):
 
     def _keep(self, promise: Promise) -> None:
         promise.kept = True
-        self._emit("promise", "brand", promise.text, data={"id": promise.id, "status": "kept"})
+        self._emit("promise", "brand", promise.text, payload=P.PromiseData(id=promise.id, status="kept"))
         self._react(persona.Stimulus("promise_kept"))
 
     def _escalate(self, n: int, action) -> None:
@@ -151,7 +152,7 @@ class MovesPart(SessionState):
         if needless:
             self._needless.add(role.id)
         self.records.append(Record(n, self.t, action, "escalate", {"role": role.id, "needless": needless}))
-        self._emit("escalation", "brand", action.note, data={"role": role.id, "title": role.title, "delay": role.delay})
+        self._emit("escalation", "brand", action.note, payload=P.EscalationData(role=role.id, title=role.title, delay=role.delay))
         self._schedule(self.t + role.delay, "approval", {"role": role.id})
 
     def _offer(self, n: int, action) -> None:
@@ -159,17 +160,17 @@ class MovesPart(SessionState):
         if remedy is None:
             raise SessionError(f"no remedy '{action.remedy}'")
         value = remedy.cost if action.value is None else action.value
-        approved_specially = any(remedy.id in (self.scenario.role(r).can_approve if self.scenario.role(r) else ()) for r in self.approved)
+        approved_specially = any(remedy.id in (role.can_approve if (role := self.scenario.role(r)) else ()) for r in self.approved)
         within = value <= self.authority + 1e-9 or approved_specially
         self.records.append(Record(n, self.t, action, "offer", {"remedy": remedy.id, "value": value, "within": within}))
         if not within:
             self._emit("offer_blocked", "system", f"{remedy.label}: {value:g} is over your authority ({self.authority:g}); escalate first",
-                       data={"remedy": remedy.id, "value": value, "authority": self.authority})
+                       payload=P.OfferBlockedData(remedy=remedy.id, value=value, authority=self.authority))
             return
         self.offered.append(remedy.id)
         self.spent += value
         public = remedy.public or not self.private
-        self._emit("offer", "brand", remedy.label, data={"remedy": remedy.id, "value": value, "public": public})
+        self._emit("offer", "brand", remedy.label, payload=P.OfferData(remedy=remedy.id, value=value, public=public))
         self._responded()
         for promise in self.promises:
             if promise.kept is None:
@@ -194,10 +195,10 @@ class MovesPart(SessionState):
         explained = bool(action.tell.strip())
         self.records.append(Record(n, self.t, action, "hide", {"post": post.id, "guidelines": guidelines, "explained": explained,
                                                              "abusive": self.archetype.profane}))
-        self._emit("hidden", "brand", action.tell, post.id, {"guidelines": guidelines, "explained": explained})
+        self._emit("hidden", "brand", action.tell, post.id, P.HiddenData(guidelines=guidelines, explained=explained))
         self.ripple.damp(post.id, 0.0, self.t)
         if explained:
-            self._emit("private_out", "brand", action.tell, data={"channel": "dm", "why_hidden": True})
+            self._emit("private_out", "brand", action.tell, payload=P.BrandMessageData(channel="dm", why_hidden=True))
             self._responded()  # telling the poster why is an answer (seed 003, Nationwide)
             if guidelines and self.acknowledged_at is None:
                 self.acknowledged_at = self.t  # moderation by posted rules, explained, is out in the open

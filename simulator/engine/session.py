@@ -18,6 +18,7 @@ no I/O and reads no environment: the transcript writer and the audience shelf ar
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -28,10 +29,11 @@ from simulator.engine.customer import PILE_ON_STEP, CustomerPart
 from simulator.engine.events import Event
 from simulator.engine.ledger import LedgerPart, Post, Promise, Record, ReplyRecord
 from simulator.engine.moves import MovesPart, cost_of
+from simulator.engine.payloads import PAYLOADS, Payload
 from simulator.engine.state import SessionError
+from simulator.engine.steps import Act, Advance, Decide, Facilitate, Finish, Step, parse_step
 from simulator.engine.story import StoryPart, closest_choice
 from simulator.engine.team import TeamPart
-from simulator.format import actions as A
 from simulator.format.scenario import Scenario
 from simulator.world import persona
 from simulator.world.audience import Audience, build_audience, cache_key
@@ -91,7 +93,7 @@ def cached_audience(scenario: Scenario, seed: int, shelf: AudienceShelf | None =
         audience = shelf.load(shelf_key)
     if audience is None:
         audience = build_audience(spec, seed, Path(scenario.path).parent if scenario.path else None)
-        if shelf_key is not None:
+        if shelf is not None and shelf_key is not None:
             shelf.save(shelf_key, audience)
     _AUDIENCE_CACHE[key] = audience
     return audience
@@ -176,7 +178,7 @@ class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPar
         if not self.finished:
             self._apply(concrete, choice)
             self._after_step()
-        self._record({"act": A.to_dict(action)}, mark)
+        self._record(Act(action), mark)
         return tuple(self.events[mark:])
 
     def advance(self, minutes: float) -> tuple[Event, ...]:
@@ -188,7 +190,7 @@ class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPar
             raise SessionError("minutes must be a finite number, 0 or more")
         mark = len(self.events)
         self._run_until(min(self.t + minutes, self.scenario.time_limit))
-        self._record({"advance": round(minutes, 6)}, mark)
+        self._record(Advance(minutes), mark)
         return tuple(self.events[mark:])
 
     def finish(self) -> tuple[Event, ...]:
@@ -197,30 +199,28 @@ class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPar
             return ()
         mark = len(self.events)
         self._end("the trainee closed the case")
-        self._record({"finish": True}, mark)
+        self._record(Finish(), mark)
         return tuple(self.events[mark:])
 
-    def apply_step(self, step: dict) -> tuple[Event, ...]:
+    def apply_step(self, step: Mapping) -> tuple[Event, ...]:
         """Replay one recorded step (from a transcript or a counterfactual)."""
-        if "act" in step:
-            return self.act(A.parse_action(step["act"]))
-        if "advance" in step:
-            return self.advance(step["advance"])
-        if "finish" in step:
-            return self.finish()
-        if "facilitate" in step:
-            return self.facilitate(step["facilitate"])
-        if "decide" in step:
-            d = step["decide"]
-            if not isinstance(d, dict):
-                raise SessionError("a decide step is a mapping with role and approve")
-            return self.decide(d.get("role"), d.get("approve"), who=d.get("who", ""), note=d.get("note", ""), limit=d.get("limit"))
-        raise SessionError(f"unknown step {sorted(step)}")
+        match parse_step(step):
+            case Act(action=action):
+                return self.act(action)
+            case Advance(minutes=minutes):
+                return self.advance(minutes)
+            case Finish():
+                return self.finish()
+            case Facilitate(command=command):
+                return self.facilitate(command)
+            case Decide(role=role, approve=approve, who=who, note=note, limit=limit):
+                return self.decide(role, approve, who=who, note=note, limit=limit)
+        raise SessionError(f"unknown step {sorted(step)}")  # pragma: no cover (parse_step raises first)
 
     def env(self) -> dict:
         """The names `when:` conditions read."""
         snap = self.ripple.snapshot()
-        env = {
+        env: dict[str, object] = {
             "t": self.t,
             "first_response": self.first_response_at,
             "anger": self.persona.anger,
@@ -262,18 +262,23 @@ class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPar
     def _rng(self, key: str):
         return stream(self.seed, f"{key}@{self.t:.3f}")
 
-    def _emit(self, kind, actor="", text="", item="", data=None) -> Event:
-        event = Event(round(self.t, 4), kind, actor, text, item, data or {})
+    def _emit(self, kind: str, actor: str = "", text: str = "", item: str = "", payload: Payload | None = None) -> Event:
+        """Record an event; its data is the kind's payload type written out (engine/payloads.py)."""
+        if payload is not None and not isinstance(payload, PAYLOADS[kind]):
+            raise TypeError(f"a {kind} event carries {PAYLOADS[kind].__name__}, not {type(payload).__name__}")
+        event = Event(round(self.t, 4), kind, actor, text, item, payload.to_data() if payload is not None else {})
         self.events.append(event)
         return event
 
     def _schedule(self, at: float, kind: str, payload: dict) -> None:
         self.agenda.schedule(at, kind, payload)
 
-    def _record(self, step: dict, mark: int) -> None:
-        self.steps.append(step)
+    def _record(self, step: Step, mark: int) -> None:
+        """A step is kept (and written) in its one JSON form: `session.steps` is what transcripts hold."""
+        recorded = step.to_json()
+        self.steps.append(recorded)
         if self.writer is not None:
-            self.writer.step(step, self.events[mark:], self)
+            self.writer.step(recorded, self.events[mark:], self)
 
 
 def replay(scenario: Scenario, seed: int, steps, *, start: Start | None = None, writer=None,

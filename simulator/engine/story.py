@@ -6,6 +6,7 @@ After every step the new state may make an inject fire, a beat begin or an end c
 
 from __future__ import annotations
 
+from simulator.engine import payloads as P
 from simulator.engine.state import SessionError, SessionState
 from simulator.format import actions as A
 from simulator.format.scenario import Beat, Choice
@@ -48,7 +49,7 @@ class StoryPart(SessionState):
         self.visited.append(beat.id)
         for name, value in beat.set:
             self.vars[name] = value
-        self._emit("beat", "narrator", beat.text, data={"beat": beat.id, "title": beat.title})
+        self._emit("beat", "narrator", beat.text, payload=P.BeatData(beat=beat.id, title=beat.title))
         if beat.end:
             self._end(f"reached the end beat '{beat.id}'")
 
@@ -79,17 +80,18 @@ class StoryPart(SessionState):
         self.fired.append(inject.id)
         for name, value in inject.set:
             self.vars[name] = value
-        data = {"id": inject.id, "kind": inject.kind, "platform": inject.platform, "from": inject.sender}
+        item = P.OMIT
         if inject.kind in ("post", "news"):
             group = "journalists" if inject.kind == "news" else None
             seeds = self._group_seed(group)
             item_id = self._public_item("audience" if inject.kind == "post" else "platform", inject.kind, inject.text,
                                         inject.valence, inject.arousal, seeds=seeds, author=inject.sender or "audience",
                                         key="i", platform=inject.platform, title=inject.sender)
-            data["item"] = item_id
+            item = item_id
         elif inject.kind == "customer":
             self._customer_post(inject.text, True, inject.valence, "inject")
-        self._emit("inject", inject.sender or inject.kind, inject.text, data=data)
+        self._emit("inject", inject.sender or inject.kind, inject.text,
+                   payload=P.InjectData(id=inject.id, inject_kind=inject.kind, platform=inject.platform, sender=inject.sender, item=item))
 
     def _group_seed(self, group: str | None) -> tuple[int, ...]:
         if group:
@@ -155,7 +157,7 @@ class StoryPart(SessionState):
         finally:
             self._settling = False
         self.finished = True
-        self._emit("end", "system", self.end_reason, data={"outcome": self.outcome()})
+        self._emit("end", "system", self.end_reason, payload=P.EndData(outcome=self.outcome()))
 
 
 SAME_WORDS = 0.9  # meaning this close is the suggestion itself, retyped

@@ -8,10 +8,25 @@ to make senior people slow every public reply, scoring reads the flag it leaves 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import replace
 
+from simulator.engine import payloads as P
 from simulator.engine.events import Event
 from simulator.engine.state import SessionError, SessionState
+from simulator.engine.steps import (
+    CustomInject,
+    Decide,
+    Facilitate,
+    FastForward,
+    FireInject,
+    Note,
+    Pause,
+    Pressure,
+    Resume,
+    TeamDecision,
+    parse_command,
+)
 from simulator.format import actions as A
 
 REVIEW_SHARE = 0.5  # drill: a needlessly involved senior role holds each public reply for this share of its delay
@@ -27,7 +42,7 @@ def needless_escalation(scenario, role, authority: float) -> bool:
 
 
 class TeamPart(SessionState):
-    def decide(self, role: str, approve: bool, *, who: str = "", note: str = "", limit: float | None = None) -> tuple[Event, ...]:
+    def decide(self, role: str | None, approve: object, *, who: str = "", note: str = "", limit: float | None = None) -> tuple[Event, ...]:
         """A drill role's player answers an escalation that reached them: approve (up to `limit`,
         at most the role's authority) or deny. Outside a drill roles answer by themselves."""
         if self.finished:
@@ -59,71 +74,59 @@ class TeamPart(SessionState):
                 self.approved.append(found.id)
             self.authority = max(self.authority, granted)
             self._emit("approval", found.title, f"{found.title}{by} approved: you may offer up to {granted:g}.{said}",
-                       data={"role": found.id, "authority": granted, "approved": True, "who": who, "note": note})
+                       payload=P.ApprovalData(role=found.id, authority=granted, approved=True, who=who, note=note))
             if found.id in self._needless:
                 # Senior people brought in for nothing want to see everything: replies slow down.
                 minutes = round(min(REVIEW_MAX, max(5.0, found.delay * REVIEW_SHARE)), 4)
                 if minutes > self.review:
                     self.review = minutes
                     self._emit("note", found.title, f"{found.title} now signs off every public reply: "
-                               f"each goes out {minutes:g} minutes later.", data={"review": minutes, "role": found.id})
+                               f"each goes out {minutes:g} minutes later.", payload=P.NoteData(review=minutes, role=found.id))
         else:
             self.denied.append(found.id)
             self._emit("approval_denied", found.title, f"{found.title}{by} said no: your authority stays at {self.authority:g}.{said}",
-                       data={"role": found.id, "approved": False, "who": who, "note": note})
+                       payload=P.ApprovalDeniedData(role=found.id, approved=False, who=who, note=note))
         self._after_step()
-        step = {"role": found.id, "approve": approve}
-        if who:
-            step["who"] = who
-        if note:
-            step["note"] = note
-        if limit is not None:
-            step["limit"] = granted
-        self._record({"decide": step}, mark)
+        self._record(Decide(found.id, approve, who, note, granted if limit is not None else None), mark)
         return tuple(self.events[mark:])
 
-    def facilitate(self, command: dict) -> tuple[Event, ...]:
+    def facilitate(self, command: Mapping) -> tuple[Event, ...]:
         """A facilitator's move in a drill: fire an inject, a custom inject, pressure, or a note."""
         if self.finished:
             return ()
         mark = len(self.events)
-        kind = command.get("kind")
-        if kind == "inject":
-            inject = next((i for i in self.scenario.injects if i.id == command.get("id")), None)
-            if inject is None:
-                raise SessionError(f"no inject '{command.get('id')}'")
-            self._fire_inject(inject)
-        elif kind == "custom":
-            text = str(command.get("text", ""))[: A.MAX_TEXT]
-            self._public_item("audience", "inject", text, valence=float(command.get("valence", -0.4)),
-                              arousal=float(command.get("arousal", 0.5)), author="audience", key="f")
-            self._emit("inject", "facilitator", text, data={"id": "custom"})
-        elif kind == "pressure":
-            patience = float(command.get("patience", 0.0))
-            anger = float(command.get("anger", 0.0))
-            self.persona = replace(self.persona, patience=self.persona.patience + patience, anger=self.persona.anger + anger).clamp(self.archetype.trust_cap)
-            text = f"pressure: anger {anger:+.2f}, patience {patience:+.2f}"
-            audience, negativity = command.get("audience"), command.get("negativity")
-            if audience is not None or negativity is not None:
-                text += self._pressure_ripple(audience, negativity)
-            self._emit("note", "facilitator", text)
-        elif kind in ("pause", "resume"):
-            self._emit("note", "facilitator", "paused the drill" if kind == "pause" else "resumed the drill", data={"control": kind})
-        elif kind == "fast_forward":
-            minutes = float(command.get("minutes", 0.0))
-            if not math.isfinite(minutes) or minutes <= 0:
-                raise SessionError("fast_forward needs minutes, more than 0")
-            self._emit("note", "facilitator", f"fast-forward {minutes:g} minutes", data={"control": kind, "minutes": minutes})
-            self._run_until(min(self.t + minutes, self.scenario.time_limit))
-        elif kind == "note":
-            self._emit("note", str(command.get("who", "facilitator"))[:100], str(command.get("text", ""))[: A.MAX_TEXT])
-        elif kind == "decision":
-            self._emit("note", str(command.get("who", "team"))[:100], str(command.get("text", ""))[: A.MAX_TEXT],
-                       data={"question": int(command.get("question", 0)), "decision": True})
-        else:
-            raise SessionError(f"unknown facilitator command '{kind}'")
+        match parse_command(command):
+            case FireInject(id=ident):
+                inject = next((i for i in self.scenario.injects if i.id == ident), None)
+                if inject is None:
+                    raise SessionError(f"no inject '{ident}'")
+                self._fire_inject(inject)
+            case CustomInject(text=text, valence=valence, arousal=arousal):
+                self._public_item("audience", "inject", text, valence=valence, arousal=arousal, author="audience", key="f")
+                self._emit("inject", "facilitator", text, payload=P.InjectData(id="custom"))
+            case Pressure(patience=patience, anger=anger, audience=audience, negativity=negativity):
+                self.persona = replace(self.persona, patience=self.persona.patience + patience,
+                                       anger=self.persona.anger + anger).clamp(self.archetype.trust_cap)
+                text = f"pressure: anger {anger:+.2f}, patience {patience:+.2f}"
+                if audience is not None or negativity is not None:
+                    text += self._pressure_ripple(audience, negativity)
+                self._emit("note", "facilitator", text)
+            case Pause():
+                self._emit("note", "facilitator", "paused the drill", payload=P.NoteData(control="pause"))
+            case Resume():
+                self._emit("note", "facilitator", "resumed the drill", payload=P.NoteData(control="resume"))
+            case FastForward(minutes=minutes):
+                if not math.isfinite(minutes) or minutes <= 0:
+                    raise SessionError("fast_forward needs minutes, more than 0")
+                self._emit("note", "facilitator", f"fast-forward {minutes:g} minutes",
+                           payload=P.NoteData(control="fast_forward", minutes=minutes))
+                self._run_until(min(self.t + minutes, self.scenario.time_limit))
+            case Note(who=who, text=text):
+                self._emit("note", who, text)
+            case TeamDecision(question=question, text=text, who=who):
+                self._emit("note", who, text, payload=P.NoteData(question=question, decision=True))
         self._after_step()
-        self._record({"facilitate": dict(command)}, mark)
+        self._record(Facilitate(command), mark)
         return tuple(self.events[mark:])
 
     def _pressure_ripple(self, audience, negativity) -> str:

@@ -546,10 +546,9 @@ def _judgment(session: Session):
         extra = [r for r in escalations if r.data["role"] != rules.escalate_to]
     else:
         extra = escalations
-    trainee_authority = sc.trainee_role.authority
     for r in extra:
         role = sc.role(r.data["role"])
-        if role and role.authority > trainee_authority and not _needed(session, trainee_authority):
+        if role and r.data.get("needless"):  # the engine's rule (engine/team.py: needless_escalation)
             plus(-6, Finding(f"Escalated to {role.title} when it was within your own authority.", question=2, t=r.t),
                  f"needless escalation to {role.title}")
 
@@ -635,11 +634,6 @@ def _judgment(session: Session):
         else:
             plus(-10, Finding("No aftermath follow-up where the community needed one.", question=7), "no aftermath follow-up")
     return _clamp(points), good, bad, lines
-
-
-def _needed(session: Session, trainee_authority: float) -> bool:
-    """Whether the situation called for more authority than the trainee had."""
-    return session.scenario.persona.fair_remedy > trainee_authority
 
 
 def _objectives(session: Session, dims: dict) -> tuple[ObjectiveRating, ...]:

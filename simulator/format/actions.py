@@ -8,6 +8,7 @@ exactly from its seed and its actions, whoever made them.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from typing import Any
 
 from simulator.format.diagnostics import did_you_mean
 from simulator.format.durations import parse_duration
@@ -156,7 +157,7 @@ def parse_action(entry, where: tuple = (), refs: dict | None = None):
             raise ActionError(f"no {what} '{value}'{did_you_mean(value, pool)}", (*where, kind))
 
     if kind in ("reply", "walk_away", "follow_up", "private"):
-        cls = ACTION_TYPES[kind]
+        cls: Any = ACTION_TYPES[kind]
         if isinstance(value, dict):
             allowed = {"text", "choice"} | ({"channel"} if kind == "private" else set())
             extra = set(value) - allowed
@@ -164,7 +165,7 @@ def parse_action(entry, where: tuple = (), refs: dict | None = None):
                 raise ActionError(f"{kind} takes {', '.join(sorted(allowed))}; not {', '.join(sorted(extra))}", (*where, kind))
             if value.get("choice") is not None:
                 known("choices", value["choice"], "choice")
-            kwargs = {"text": _text(value.get("text", ""), where, kind), "choice": value.get("choice")}
+            kwargs: dict[str, Any] = {"text": _text(value.get("text", ""), where, kind), "choice": value.get("choice")}
             if kind == "private":
                 channel = value.get("channel", "dm")
                 if channel not in CHANNELS:
@@ -187,6 +188,7 @@ def parse_action(entry, where: tuple = (), refs: dict | None = None):
         known("roles", role, "role")
         return Escalate(role, _text(note, where, kind) if note else "")
     if kind == "offer":
+        remedy: Any
         if isinstance(value, str):
             remedy, amount = value, None
         elif isinstance(value, dict):

@@ -14,6 +14,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 from simulator.format import conditions, schema, vocab
 from simulator.format.actions import ActionError, parse_actions
@@ -248,7 +249,7 @@ def load_scenario_bytes(raw: bytes, path: str = "<scenario>", base_dir: Path | N
         diagnostics = sorted(set(diagnostics), key=lambda d: (d.line, d.col, d.code))
     if diagnostics:
         raise ScenarioError(diagnostics)
-    scenario = _build(data, path, hashlib.sha256(raw).hexdigest(), loaded)
+    scenario = _build(cast(dict, data), path, hashlib.sha256(raw).hexdigest(), loaded)
     if base_dir is not None and scenario.audience.file:
         target = (base_dir / scenario.audience.file).resolve()
         if not target.is_file():
@@ -310,7 +311,7 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
         if not var:
             continue
         value = var.get("default")
-        expected = {"bool": bool, "int": int, "float": (int, float), "str": str}[var["type"]]
+        expected: Any = {"bool": bool, "int": int, "float": (int, float), "str": str}[var["type"]]
         if value is not None and (not isinstance(value, expected) or (var["type"] != "bool" and isinstance(value, bool))):
             err(("state", name, "default"), "type", f"state variable '{name}' is {var['type']} but its default is {value!r}")
 

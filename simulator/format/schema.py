@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from simulator.format import conditions, vocab
 from simulator.format.diagnostics import Diagnostic, did_you_mean
@@ -436,13 +436,13 @@ class _Checker:
                 if not isinstance(key, str) or not _ID.match(key):
                     self.error((*where, key), "bad-id", f"'{key}' is not a valid name (letters, digits, _ . -)", key=True)
                     continue
-                out[key] = self.check(spec.values, item, (*where, key))
+                out[key] = self.check(cast(Field, spec.values), item, (*where, key))
             return out
         if kind == "list":
             if not isinstance(value, list):
                 self.error(where, "type", f"{name} must be a list")
                 return None
-            return [self.check(spec.items, item, (*where, i)) for i, item in enumerate(value)]
+            return [self.check(cast(Field, spec.items), item, (*where, i)) for i, item in enumerate(value)]
         if value is None:
             if spec.required:
                 self.error(where, "required", f"{name} must not be empty")
@@ -566,11 +566,11 @@ def _node(spec: Field) -> dict:
         out["additionalProperties"] = False
     elif kind == "map":
         out["type"] = "object"
-        out["additionalProperties"] = _node(spec.values)
+        out["additionalProperties"] = _node(cast(Field, spec.values))
         out["propertyNames"] = {"pattern": ID_PATTERN}
     elif kind == "list":
         out["type"] = "array"
-        out["items"] = _node(spec.items)
+        out["items"] = _node(cast(Field, spec.items))
     elif kind in ("str", "condition"):
         out["type"] = "string"
         if spec.max_length:

@@ -24,6 +24,7 @@ import math
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 
@@ -161,7 +162,7 @@ def _summarise(x: np.ndarray, rng: np.random.Generator) -> Distribution:
     def ci(a: np.ndarray) -> tuple[float, float]:
         return (float(np.percentile(a, 2.5)), float(np.percentile(a, 97.5)))
 
-    qs = {}
+    qs: dict[str, Any] = {}
     for name, q in (("p50", 0.5), ("p90", 0.9), ("p99", 0.99)):
         qs[name] = float(_quantile_sorted(values, base_cum, n, q))
         qs["ci_" + name] = ci(_quantile_sorted(values, cum, n, q))

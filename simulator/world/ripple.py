@@ -31,6 +31,7 @@ import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any, cast
 
 import numpy as np
 
@@ -328,7 +329,7 @@ def spread(
     timed = seed_time is not None
 
     keys, first = _unique_first(seed_roll * n + seed_node)
-    times = np.asarray(seed_time, dtype=np.float64)[first] if timed else None
+    times: Any = np.asarray(seed_time, dtype=np.float64)[first] if timed else None
     visited[keys] = True
     roll = keys // n
     node = keys - roll * n
@@ -352,7 +353,7 @@ def spread(
         fi = np.searchsorted(cum, pos, side="right")
         tgt = indices[starts[fi] + pos - (cum[fi] - deg[fi])].astype(np.int64)
         if not scalar:
-            ok = rng.random(pos.size) * p_max < prob[tgt]
+            ok = rng.random(pos.size) * p_max < cast(np.ndarray, prob)[tgt]
             fi, tgt = fi[ok], tgt[ok]
         k = roll[fi] * n + tgt
         fresh = ~visited[k]
@@ -403,7 +404,7 @@ def ic_reference(
     indptr = [int(x) for x in indptr]
     indices = [int(x) for x in indices]
     per_node = np.ndim(prob) > 0
-    probs = [float(x) for x in prob] if per_node else None
+    probs: Any = [float(x) for x in cast(Sequence[float], prob)] if per_node else None
     active = set(int(s) for s in seeds)
     frontier = list(active)
     while frontier:
@@ -413,7 +414,7 @@ def ic_reference(
                 v = indices[j]
                 if v in active:
                     continue
-                pv = probs[v] if per_node else float(prob)
+                pv = probs[v] if per_node else float(cast(float, prob))
                 if rng.random() < pv:
                     active.add(v)
                     nxt.append(v)
@@ -496,7 +497,8 @@ class Ripple:
             s0=self.params.s0,
             theta=self.params.theta,
         )
-        order = np.argsort(sp.time, kind="stable")
+        spread_time = cast(np.ndarray, sp.time)  # timed: seed_time was given
+        order = np.argsort(spread_time, kind="stable")
         inv = np.empty_like(order)
         inv[order] = np.arange(order.size)
         parent = sp.parent[order]
@@ -511,7 +513,7 @@ class Ripple:
         self._plans[item.id] = _Plan(
             item=item,
             node=sp.node[order],
-            time=sp.time[order],
+            time=spread_time[order],
             parent=parent,
             gen=sp.gen[order],
             alive=alive,

@@ -83,12 +83,43 @@ CASES = {
 }
 
 
+async def _roles(pilot):
+    """The role assignment dialog, once its first field has the focus (it arrives a frame late),
+    with the text cursor held steady (a blinking cursor is on or off depending on when the picture
+    is taken)."""
+    from textual.widgets import Input
+
+    from simulator.ui.screens.drill_modals import RoleAssignment
+
+    await settle(pilot)
+    for _ in range(40):
+        if isinstance(pilot.app.screen, RoleAssignment) and pilot.app.focused is not None:
+            break
+        await pilot.pause(0.05)
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await settle(pilot)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_role_assignment(snap_compare, size, tmp_path):
-    assert snap_compare(_app(tmp_path, team=False), terminal_size=SIZES[size], run_before=lambda pilot: settle(pilot))
+    assert snap_compare(_app(tmp_path, team=False), terminal_size=SIZES[size], run_before=_roles)
+
+
+def _steady(run_before):
+    """Then hold every text cursor steady, as for the role assignment."""
+    from textual.widgets import Input
+
+    async def run(pilot):
+        await run_before(pilot)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await settle(pilot)
+
+    return run
 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("case", CASES)
 def test_drill_screen(snap_compare, case, size, tmp_path):
-    assert snap_compare(_app(tmp_path), terminal_size=SIZES[size], run_before=CASES[case])
+    assert snap_compare(_app(tmp_path), terminal_size=SIZES[size], run_before=_steady(CASES[case]))
