@@ -13,7 +13,6 @@ from pathlib import Path
 
 from simulator import services
 from simulator.engine.session import Session, SessionError, Start
-from simulator.format.actions import parse_action
 from simulator.format.scenario import Scenario
 from simulator.format.script import Script, load_script
 
@@ -29,15 +28,10 @@ def run(scenario, actions=(), seed: int = 0, *, session: Session | None = None, 
     """Apply actions (values or play-script dicts) and finish; returns the finished session."""
     scenario = resolve(scenario)
     session = session or services.new_session(workspace, scenario, seed, start=start)
-    for i, action in enumerate(actions):
-        if isinstance(action, dict):
-            action = parse_action(action, (i,))
-        if session.finished:
-            break
-        try:
-            session.act(action)
-        except SessionError as exc:
-            raise SessionError(f"action {i + 1}: {exc}") from None
+    try:
+        services.play_actions(session, actions)
+    except services.ActionFailed as exc:
+        raise SessionError(str(exc)) from None
     if not session.finished:
         session.finish()
     return session

@@ -10,8 +10,8 @@ Use cases:
 - the scenario catalogue (`catalogue`, one scenario per id, for `crisis list` and the home screen),
   finding a scenario (`find`) and validating start options (`parse_start`, `check_start`);
 - sessions: a new unsaved one (`new_session`), a new saved one (`open_session`), `resume`,
-  `reload` (hot reload of the scenario file), finish-score-record (`finish_and_score`,
-  `record_score`);
+  `reload` (hot reload of the scenario file), a list of actions (`play_actions`),
+  finish-score-record (`finish_and_score`, `record_score`);
 - saved sessions: `load_saved` (tolerant of code changes, with the same notes everywhere),
   the history index (`sync_history`, `rebuild_history`);
 - documents: the after-action report (`report_text`, `write_report_html`) and the drill's
@@ -31,6 +31,7 @@ from simulator.engine.session import Session, SessionError, Start, replay
 from simulator.evaluate import playbook as playbook_module
 from simulator.evaluate import report as report_module
 from simulator.evaluate.scoring import Scorecard, score
+from simulator.format.actions import parse_action
 from simulator.format.diagnostics import ScenarioError, did_you_mean
 from simulator.format.durations import parse_duration
 from simulator.format.scenario import (
@@ -269,6 +270,33 @@ def reload(ws: Workspace, session: Session) -> Reloaded:
         writer.on_step = ws.store.progress_hook(path)
         new.writer = writer
     return Reloaded(new)
+
+
+class ActionFailed(SessionError):
+    """Action `number` (1-based) of a list could not be applied; `error` says why."""
+
+    def __init__(self, number: int, error: Exception):
+        super().__init__(f"action {number}: {error}")
+        self.number = number
+        self.error = error
+
+
+def play_actions(session: Session, actions) -> int | None:
+    """Apply actions (values or play-script mappings) in order, as `crisis run` and `headless.run` do.
+
+    Returns the number (1-based) of the first action left unplayed because the scenario had
+    already ended, or None when every action was played; ActionFailed for one that cannot be.
+    """
+    for number, action in enumerate(actions, start=1):
+        if isinstance(action, dict):
+            action = parse_action(action, (number - 1,))
+        if session.finished:
+            return number
+        try:
+            session.act(action)
+        except SessionError as exc:
+            raise ActionFailed(number, exc) from None
+    return None
 
 
 def record_score(ws: Workspace, session: Session, card: Scorecard) -> None:

@@ -220,10 +220,15 @@ def _clean_line(text: str) -> str:
 
 
 def cmd_run(args) -> int:
-    from simulator.engine.session import SessionError
     from simulator.format.diagnostics import ScenarioError
     from simulator.format.script import load_script
-    from simulator.services import finish_and_score, new_session, open_session
+    from simulator.services import (
+        ActionFailed,
+        finish_and_score,
+        new_session,
+        open_session,
+        play_actions,
+    )
 
     scenario = load_or_fail(args.scenario)
     try:
@@ -236,14 +241,12 @@ def cmd_run(args) -> int:
         session = open_session(ws, scenario, seed, trainee=args.trainee)
     else:
         session = new_session(ws, scenario, seed)
-    for i, action in enumerate(script.actions, start=1):
-        if session.finished:
-            print(f"{args.script}: note: the scenario ended before action {i}; the rest were not played", file=sys.stderr)
-            break
-        try:
-            session.act(action)
-        except SessionError as exc:
-            raise Failure(f"{args.script}:{i}:1: error: bad-action: action {i}: {exc}") from None
+    try:
+        unplayed = play_actions(session, script.actions)
+    except ActionFailed as exc:
+        raise Failure(f"{args.script}:{exc.number}:1: error: bad-action: action {exc.number}: {exc.error}") from None
+    if unplayed is not None:
+        print(f"{args.script}: note: the scenario ended before action {unplayed}; the rest were not played", file=sys.stderr)
     card = finish_and_score(ws, session)
     if args.json:
         print(json.dumps(card.to_json(), ensure_ascii=False, sort_keys=True))

@@ -85,3 +85,14 @@ def test_reports_and_playbooks_are_written_in_the_workspace():
     assert report.parent == ws.reports_dir and report.read_text(encoding="utf-8").startswith("<!")
     path, text = services.write_playbook(ws, session, card, date="2025-03-01")
     assert path.parent == ws.playbooks_dir and path.read_text(encoding="utf-8") == text
+
+
+def test_play_actions_says_which_action_failed_or_was_left_unplayed():
+    scenario = load_scenario(STARTER)
+    session = services.new_session(None, scenario, 7)
+    assert services.play_actions(session, [{"choose": "model"}, A.Wait(30)]) is None
+    with pytest.raises(services.ActionFailed) as failed:
+        services.play_actions(session, [A.Wait(1), A.Escalate("nobody")])
+    assert failed.value.number == 2 and "no role 'nobody'" in str(failed.value.error)
+    session.finish()
+    assert services.play_actions(session, [A.Wait(1), A.Wait(2)]) == 1
