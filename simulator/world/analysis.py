@@ -1,6 +1,6 @@
 """What a trainee's reply does: the judge's labels turned into the game's features and rules.
 
-The decision is the learned reply judge's (simulator/judge): it reads each sentence for what it
+The decision is the learned reply judge's (simulator/world/judge): it reads each sentence for what it
 does, with the customer's latest words as context, and gives every label a probability and a
 quality in [-1, 1]. This module turns that verdict into what the rest of the game reads: the
 format's feature names as true/false (authors tag suggested replies with the same names), the

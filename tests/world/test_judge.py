@@ -1,4 +1,4 @@
-"""The reply judge (simulator/judge): what it reads, how it fails safe, and what cannot be gamed."""
+"""The reply judge (simulator/world/judge): what it reads, how it fails safe, and what cannot be gamed."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 For one reply, in the context of the customer's latest words, it gives each label a probability
 with the sentence that carries it, the deadline a promise names, and a quality in [-1, 1]. It is
-a small learned model (simulator/judge/model.py) over static word vectors and the old lexicon's
+a small learned model (simulator/world/judge/model.py) over static word vectors and the old lexicon's
 cues, trained on the labelled corpus in corpus/ by training/train_judge.py; it runs offline, in
 a few milliseconds, and gives the same answer every time.
 

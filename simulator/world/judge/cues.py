@@ -1,7 +1,7 @@
 """The keyword cues: where the old lexicon sees an apology, a jab, a promise, a question.
 
 Once these patterns were the decision; now they are evidence the learned judge weighs, one input
-among the word vectors and the sentence's shape (see simulator/judge/model.py). They are kept
+among the word vectors and the sentence's shape (see simulator/world/judge/model.py). They are kept
 because they point at exact words, which is what the coach quotes, and because a pattern such as
 "f***" or "DM us" is cheap, precise evidence that a small corpus could not teach on its own.
 The patterns live in `simulator.lexicon`.
