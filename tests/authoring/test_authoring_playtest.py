@@ -20,8 +20,10 @@ def copy_starter(tmp_path) -> Path:
 def test_the_starter_passes(capsys):
     assert main(["test", str(STARTER)]) == 0
     out = capsys.readouterr().out.splitlines()
-    assert [line.split()[0] for line in out[:-1]] == ["PASS"] * 4
-    assert out[-1] == "4 passed, 0 failed"
+    n = len(collect(STARTER).tests)  # its good, bad, nothing and good_beats_bad, and the own-words tests (issue 13)
+    assert n >= 8
+    assert [line.split()[0] for line in out[:-1]] == ["PASS"] * n
+    assert out[-1] == f"{n} passed, 0 failed"
     assert out[0].startswith(f"PASS  {STARTER}:") and " good  [overall " in out[0]
 
 
@@ -53,7 +55,7 @@ def test_failures_say_what_was_expected_and_what_happened(tmp_path, capsys):
                    "expected negative reach at most 0, got", "expected spillover 'parent_forum' not to fire; it did",
                    "expected grade A, got", "expected overall above test 'good'"):
         assert reason in out, reason
-    assert out.rstrip().endswith("4 passed, 2 failed")
+    assert out.rstrip().endswith("8 passed, 2 failed")  # the starter's 4 tests, its 4 own-words tests (issue 13), 2 failing
 
 
 def test_unplayable_action_is_an_error_not_a_crash(tmp_path, capsys):

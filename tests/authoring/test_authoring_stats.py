@@ -14,7 +14,7 @@ STARTER = ROOT / "scenarios" / "stock-check.yaml"
 def test_starter_stats():
     st = stats_of(load_scenario(STARTER))
     assert (st.beats, st.storylets, st.choices, st.injects, st.timed_injects, st.spillovers) == (4, 1, 10, 1, 1, 1)
-    assert (st.lines, st.roles, st.remedies, st.variables, st.objectives, st.tests) == (19, 2, 4, 1, 4, 4)
+    assert (st.lines, st.roles, st.remedies, st.variables, st.objectives, st.tests) == (19, 2, 4, 1, 4, 8)  # 4 + own-words (issue 13)
     assert st.shortest == ("opening", "details")
     assert st.longest == ("opening", "backlash", "details")
     assert st.paths == 2
