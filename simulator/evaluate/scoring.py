@@ -470,11 +470,18 @@ def hostile(reply) -> bool:
     return any(a.features.get(f) for f in HOSTILE_FEATURES) or a.quality <= -0.6
 
 
+def helpful(reply) -> bool:
+    """A message that answers the customer: not hostile, and not an argument with them (rule 7:
+    never argue online). Only these count as a response when timeliness is scored."""
+    a = reply.analysis
+    return not hostile(reply) and not a.features.get("argue") and not a.features.get("blame")
+
+
 def first_helpful_response(session: Session) -> float | None:
-    """When the brand first answered with something that was not hostile (None: never)."""
+    """When the brand first answered with something that helped (None: never)."""
     if session.first_response_at is None:
         return None
-    return next((r.t for r in session.replies if not hostile(r)), None)
+    return next((r.t for r in session.replies if helpful(r)), None)
 
 
 def _timeliness(session: Session, expected: float) -> tuple[float, list[str]]:
@@ -482,10 +489,10 @@ def _timeliness(session: Session, expected: float) -> tuple[float, list[str]]:
         return 0.0, [f"No response at all (expected within {expected:.0f} minutes)."]
     first = first_helpful_response(session)
     if first is None:
-        return 0.0, ["Every message was hostile: a fast insult is not a response (0)."]
+        return 0.0, ["Every message argued or attacked: a fast argument is not a response (0)."]
     if first > session.first_response_at:
-        lines = [f"The first message (T+{session.first_response_at:.0f}m) was hostile; the first that "
-                 f"helped came at T+{first:.0f}m."]
+        lines = [f"The first message (T+{session.first_response_at:.0f}m) argued or attacked; the first "
+                 f"that helped came at T+{first:.0f}m."]
     else:
         lines = []
     first_score = 100.0 if first <= expected else 100.0 * (expected / first) ** 0.9
@@ -527,8 +534,9 @@ def _judgment(session: Session):
                                                    question=5, quote=attacked[0].text, t=attacked[0].t),
              f"{len(attacked)} hostile public message(s)")
     elif argued:
-        plus(-min(24, 8 * len(argued)), Finding("Argued with the customer in public.", question=5,
-                                                quote=argued[0].text, t=argued[0].t), f"{len(argued)} public argument(s)")
+        plus(-min(45, 15 * len(argued)), Finding("Argued with the customer in public: never argue online (rule 7).",
+                                                 question=5, quote=argued[0].text, t=argued[0].t),
+             f"{len(argued)} public argument(s)")
 
     # Who needs to know (question 2)
     escalations = [r for r in records if r.kind == "escalate"]

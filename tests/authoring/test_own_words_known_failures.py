@@ -18,7 +18,9 @@ from simulator.authoring.playtest import collect, run_test
 KNOWN = Path(__file__).resolve().parents[1] / "known_failures"
 
 # Why each ordering fails with the current engine (seed 7; scores good / nothing / bad).
-TIMELINESS = ("an arguing reply is not 'hostile' to the scorecard (argue/blame are not hostile features), so it "
+TIMELINESS = ("the judge misses the argument in at least one defensive reply (read as a solution or as neutral), "
+              "so that reply still counts as a response for timeliness while doing nothing is held at 0; "
+              "was: an arguing reply is not 'hostile' to the scorecard (argue/blame are not hostile features), so it "
               "earns timeliness 100 and keeps judgment near 70 minus 8 per argument, while doing nothing is "
               "held at timeliness 0 and a flat judgment of 20")
 REASONS = {
@@ -27,10 +29,7 @@ REASONS = {
     ("doctored-screenshot", "own_words_nothing"): f"nothing 23 vs arguing 32: {TIMELINESS}",
     ("frozen-payouts", "own_words_nothing"): f"nothing 23 vs arguing 27: {TIMELINESS}",
     ("house-rules", "own_words_nothing"): f"nothing 18 vs arguing 23: {TIMELINESS}",
-    ("not-a-fit", "own_words_nothing"): f"nothing 18 vs arguing 26: {TIMELINESS}",
     ("stock-check", "own_words_nothing"): f"nothing 18 vs arguing 24: {TIMELINESS} (judgment 72 for two arguments)",
-    ("vendor-group-mob", "own_words_nothing"): f"nothing 22 vs arguing 27: {TIMELINESS}",
-    ("viral-receipt", "own_words_nothing"): f"nothing 22 vs arguing 31: {TIMELINESS}",
     ("wrong-policy", "own_words_nothing"): f"nothing 33 vs arguing 38: {TIMELINESS}; the public correction is read "
                                            "as personalised+solution and Walt ends neutral either way",
     ("jerk-for-sport", "own_words_good"): "good 10 vs nothing 33: the judge labels a warm open door ('Fair enough if "
