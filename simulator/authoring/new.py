@@ -115,7 +115,7 @@ ONBOARDING = """\
 # Check it:  crisis validate FILE   crisis lint FILE   crisis test FILE
 # Map it:    crisis graph FILE      Play it: crisis play FILE
 format: 1
-id: @@ID@@                      # unique among scenarios; `crisis play @@ID@@` finds it
+id: @@ID@@                      # unique among scenarios; in ./scenarios, `crisis play @@ID@@` finds it
 title: @@TITLE@@
 summary: >-
   A customer's parcel is a week late and she says so in public. Answer her so that she, and
