@@ -42,6 +42,17 @@ def test_license_is_mit_with_an_spdx_expression():
     assert floor.replace(" ", "").startswith("setuptools>=") and int(floor.split(">=")[1].split(".")[0]) >= 77
 
 
+def test_a_checkout_uses_its_own_folders(monkeypatch, tmp_path):
+    """Editable install or plain source tree: nothing is built into simulator/_bundled, the
+    top-level scenarios/ folder is used; CRISIS_SCENARIOS adds folders after it."""
+    from simulator.format.scenario import bundled_dir, bundled_resource, scenario_folders
+
+    assert bundled_resource("scenarios") is None
+    assert bundled_dir() == ROOT / "scenarios"
+    monkeypatch.setenv("CRISIS_SCENARIOS", os.pathsep.join([str(tmp_path / "a"), str(tmp_path / "b")]))
+    assert scenario_folders() == [ROOT / "scenarios", tmp_path / "a", tmp_path / "b"]
+
+
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory):
     pytest.importorskip("build", reason="the `build` package is in the [test] extra")
