@@ -12,7 +12,7 @@ Use cases:
 - sessions: a new unsaved one (`new_session`), a new saved one (`open_session`), `resume`,
   `reload` (hot reload of the scenario file), a list of actions (`play_actions`),
   finish-score-record (`finish_and_score`, `record_score`);
-- saved sessions: `load_saved` (tolerant of code changes, with the same notes everywhere),
+- saved sessions: `session_path` (ids, `latest`, `latest~N`), `load_saved` (tolerant of code changes, with the same notes everywhere),
   the history index (`sync_history`, `rebuild_history`);
 - documents: the after-action report (`report_text`, `write_report_html`) and the drill's
   playbook (`playbook_text`, `write_playbook`).
@@ -21,6 +21,7 @@ Use cases:
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ from simulator.format.scenario import (
     find_scenario,
     load_scenario,
     scenario_files,
+    scenario_folders,
 )
 from simulator.format.yamlsafe import YamlError, load_text
 from simulator.storage import transcript as T
@@ -97,7 +99,14 @@ class Workspace:
 
 def find(ref: str | None) -> Scenario:
     """A scenario from an id or a path (None: the starter). Raises FileNotFoundError or ScenarioError."""
-    return load_scenario(find_scenario(ref))
+    return load_scenario(locate(ref))
+
+
+def locate(ref: str | None, extra: Iterable[str | os.PathLike] = ()) -> Path:
+    """The file of a scenario id (or the path given), looked up where `crisis list` looks: the
+    bundled folder, CRISIS_SCENARIOS, extra folders and ./scenarios. So every scenario the list
+    shows opens by its id in play, run, drill and test. Raises FileNotFoundError."""
+    return find_scenario(ref, catalogue_sources(extra))
 
 
 @dataclass(frozen=True)
@@ -122,10 +131,11 @@ class Catalog:
 
 
 def catalogue_sources(extra: Iterable[str | os.PathLike] = (), cwd: Path | None = None) -> list[Path]:
-    """The bundled folder, extra folders or files, and the current directory's scenarios/ folder."""
-    out = [bundled_dir(), *[Path(p) for p in extra]]
+    """The bundled folder, the CRISIS_SCENARIOS folders, extra folders or files, and the current
+    directory's scenarios/ folder."""
+    out = [*scenario_folders(), *[Path(p) for p in extra]]
     local = (cwd or Path.cwd()) / "scenarios"
-    if local.is_dir() and local.resolve() != bundled_dir().resolve():
+    if local.is_dir() and all(local.resolve() != f.resolve() for f in out):
         out.append(local)
     return out
 
@@ -218,12 +228,47 @@ def open_session(ws: Workspace, scenario: Scenario, seed: int, *, trainee: str =
     return session
 
 
+LATEST = re.compile(r"latest(?:~(\d+))?")
+
+
+def session_path(ws: Workspace, ref) -> Path:
+    """A saved session's transcript: an id, a unique part of one, a transcript path, or `latest`
+    (the newest saved session) and `latest~N` (the N-th before it). Every use case that takes a
+    saved session resolves it here. Raises FileNotFoundError (the message says what was looked for)."""
+    m = LATEST.fullmatch(str(ref).strip())
+    if m is None:
+        return ws.store.path_of(ref)
+    n = int(m.group(1) or 0)
+    paths = newest_sessions(ws)
+    if n < len(paths):
+        return paths[n]
+    if not paths:
+        raise FileNotFoundError(f"no saved sessions yet in {ws.store.sessions_dir} (save one with `crisis run ... --save` or play one)")
+    raise FileNotFoundError(f"'{ref}': there are only {len(paths)} saved sessions (latest~{len(paths) - 1} is the oldest)")
+
+
+def newest_sessions(ws: Workspace) -> list[Path]:
+    """Saved transcripts, newest first: by the start stamp in the file name, then by last write."""
+    folder = ws.store.sessions_dir
+    if not folder.is_dir():
+        return []
+
+    def key(path: Path):
+        try:
+            written = path.stat().st_mtime_ns
+        except OSError:
+            written = 0
+        return (started_of(path), written, path.name)
+
+    return sorted(folder.glob("*.jsonl"), key=key, reverse=True)
+
+
 def resume(ws: Workspace, ref) -> Session:
     """An interrupted session, replayed from its transcript and appended to from now on.
 
     A drill comes back as a drill: its start (team, drill flag) is in the transcript header.
     """
-    path = ws.store.path_of(ref)
+    path = session_path(ws, ref)
     session = T.resume(path, shelf=ws.audiences)
     session.writer.on_step = ws.store.progress_hook(path)
     return session
@@ -232,7 +277,7 @@ def resume(ws: Workspace, ref) -> Session:
 def is_drill(ws: Workspace, ref) -> bool:
     """Whether a saved session was played as a team drill (so it reopens as one)."""
     try:
-        transcript = T.read(ws.store.path_of(ref))
+        transcript = T.read(session_path(ws, ref))
     except (FileNotFoundError, T.TranscriptError):
         return False
     start = transcript.header.get("start")
@@ -339,7 +384,7 @@ def scenario_for(transcript: T.Transcript) -> Scenario:
     recorded = transcript.header.get("path")
     if recorded and Path(recorded).exists():
         return load_scenario(recorded)
-    return load_scenario(find_scenario(str(transcript.header["scenario"])))
+    return load_scenario(locate(str(transcript.header["scenario"])))
 
 
 REPLAYED_AS_NOW = "note: using the moves as the current version plays them"
@@ -354,9 +399,9 @@ def load_saved(ws: Workspace, ref) -> Saved:
     as the current version plays its moves, with a note, so old sessions stay usable.
     """
     try:
-        path = ws.store.path_of(ref)
+        path = session_path(ws, ref)
     except FileNotFoundError as exc:
-        raise SavedSessionError(f"{ref}:1:1: error: not-found: {exc}") from None
+        raise SavedSessionError(f"crisis: error: {exc}") from None
     notes: list[str] = []
     try:
         transcript = T.read(path)

@@ -6,19 +6,22 @@ injects and a spillover), commented line by line, with its own playthrough tests
 edits something that already works and `crisis lint`, `crisis test` and `crisis play` pass on it
 before the first change. The first line is the yaml-language-server modeline pointing at the
 JSON Schema, so VS Code, Neovim and other editors with the YAML language server complete keys and
-check values as the author types.
+check values as the author types. The schema is written beside the new file and the modeline
+points at it by a relative path, so it resolves wherever the tool is installed (a wheel, pipx, a
+checkout) and keeps resolving when the folder is moved or shared.
 """
 
 from __future__ import annotations
 
-import os
+import json
 import re
 from pathlib import Path
 
 from simulator.authoring.msel import quote
+from simulator.format.schema import to_json_schema
 
 TRACKS = ("onboarding", "drill")
-REPO_SCHEMA = Path(__file__).resolve().parent.parent.parent / "docs" / "scenario.schema.json"
+SCHEMA_NAME = "scenario.schema.json"
 
 
 def slug(name: str) -> str:
@@ -27,16 +30,58 @@ def slug(name: str) -> str:
     return text[:60] or "my-scenario"
 
 
-def schema_ref(target_dir: Path, schema: Path = REPO_SCHEMA) -> str:
-    """Where the modeline points: a path relative to the new file when it lives in the same
-    project as the schema (it survives moving the checkout), else an absolute file URL."""
-    target = target_dir.resolve()
-    root = schema.parent.parent
+class SchemaConflict(Exception):
+    """A file named scenario.schema.json that is not this tool's schema sits where ours would go."""
+
+
+def schema_text() -> str:
+    """The JSON Schema of the scenario format, as `crisis schema` prints it."""
+    return json.dumps(to_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _ours(path: Path) -> bool:
     try:
-        target.relative_to(root)
-        return os.path.relpath(schema, target).replace(os.sep, "/")
-    except ValueError:
-        return schema.as_uri()
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and data.get("$id") == to_json_schema().get("$id")
+
+
+def write_schema(folder) -> tuple[Path, bool]:
+    """`folder/scenario.schema.json`, written or refreshed; returns (path, changed).
+
+    Raises SchemaConflict when a different file of that name is there (it is never overwritten).
+    """
+    target = Path(folder) / SCHEMA_NAME
+    text = schema_text()
+    if target.exists():
+        if not _ours(target):
+            raise SchemaConflict(str(target))
+        if target.read_text(encoding="utf-8") == text:
+            return target, False
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(target)
+    return target, True
+
+
+def schema_ref(target_dir) -> str:
+    """Where the modeline of a scenario in `target_dir` points, always a relative path: the
+    project's `../docs/scenario.schema.json` when it is there and current (the bundled scenarios'
+    layout), else `./scenario.schema.json`, which `place_schema` writes beside the file."""
+    docs = Path(target_dir) / ".." / "docs" / SCHEMA_NAME
+    if docs.is_file() and _ours(docs) and docs.read_text(encoding="utf-8") == schema_text():
+        return f"../docs/{SCHEMA_NAME}"
+    return f"./{SCHEMA_NAME}"
+
+
+def place_schema(target_dir) -> str:
+    """Make the schema reachable from a scenario in `target_dir`; returns the modeline's path."""
+    ref = schema_ref(target_dir)
+    if ref == f"./{SCHEMA_NAME}":
+        write_schema(target_dir)
+    return ref
 
 
 def starter(name: str, track: str = "onboarding", schema: str | None = None) -> str:
@@ -46,19 +91,21 @@ def starter(name: str, track: str = "onboarding", schema: str | None = None) -> 
     title = " ".join(name.split()) or ident
     text = ONBOARDING if track == "onboarding" else DRILL
 
-    return (text.replace("@@SCHEMA@@", schema or REPO_SCHEMA.as_uri())
+    return (text.replace("@@SCHEMA@@", schema or f"./{SCHEMA_NAME}")
             .replace("@@ID@@", ident)
             .replace("@@TITLE@@", quote(title)))
 
 
 def write_starter(name: str, track: str = "onboarding", folder=".", force: bool = False) -> Path:
-    """Write NAME.yaml into `folder`; refuses to overwrite unless `force`."""
+    """Write NAME.yaml into `folder` (and the JSON Schema beside it, see `place_schema`); refuses
+    to overwrite the scenario unless `force`. Raises FileExistsError or SchemaConflict."""
     target_dir = Path(folder)
     target_dir.mkdir(parents=True, exist_ok=True)
     path = target_dir / f"{slug(name)}.yaml"
     if path.exists() and not force:
         raise FileExistsError(str(path))
-    path.write_text(starter(name, track, schema_ref(target_dir)), encoding="utf-8")
+    ref = place_schema(target_dir)
+    path.write_text(starter(name, track, ref), encoding="utf-8")
     return path
 
 
@@ -68,7 +115,7 @@ ONBOARDING = """\
 # Check it:  crisis validate FILE   crisis lint FILE   crisis test FILE
 # Map it:    crisis graph FILE      Play it: crisis play FILE
 format: 1
-id: @@ID@@                      # unique among scenarios; `crisis play @@ID@@` finds it
+id: @@ID@@                      # unique among scenarios; in ./scenarios, `crisis play @@ID@@` finds it
 title: @@TITLE@@
 summary: >-
   A customer's parcel is a week late and she says so in public. Answer her so that she, and

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from simulator.cli.core import load_or_fail
+from simulator.cli.core import load_or_fail, locate_or_fail
 from simulator.cli.errors import Failure, UsageError
 from simulator.format.textsafe import terminal
 
@@ -81,12 +81,15 @@ def _out(line: str = "") -> None:
 
 
 def cmd_new(args) -> int:
-    from simulator.authoring.new import slug, write_starter
+    from simulator.authoring.new import SchemaConflict, slug, write_starter
 
     if not args.name.strip():
         raise UsageError("new needs a NAME")
     try:
         path = write_starter(args.name, args.track, args.output, force=args.force)
+    except SchemaConflict as exc:
+        raise Failure(f"{exc}:1:1: error: exists: a different file of that name is in the way of the scenario "
+                      "JSON Schema; move it, or write the scenario into another folder") from None
     except FileExistsError:
         raise Failure(f"{Path(args.output) / (slug(args.name) + '.yaml')}:1:1: error: exists: the file already exists "
                       "(use --force to overwrite it)") from None
@@ -155,7 +158,6 @@ def cmd_graph(args) -> int:
 def cmd_test(args) -> int:
     from simulator.authoring.playtest import SUFFIX, collect, run_suite
     from simulator.format.diagnostics import ScenarioError
-    from simulator.format.scenario import find_scenario
 
     targets: list[Path] = []
     for raw in args.paths:
@@ -163,10 +165,7 @@ def cmd_test(args) -> int:
         if p.is_dir():
             targets += sorted(x for x in p.glob("*.yaml") if not x.name.endswith(SUFFIX))
         else:
-            try:
-                targets.append(find_scenario(raw))
-            except FileNotFoundError as exc:
-                raise Failure(f"{raw}:1:1: error: not-found: {exc}") from None
+            targets.append(locate_or_fail(raw))
     results, problems = [], []
     for target in targets:
         try:

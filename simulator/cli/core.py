@@ -37,7 +37,7 @@ def register(sub) -> None:
     p.add_argument("--script", required=True, metavar="PLAY.yaml", help="play script: seed (optional) and actions")
     p.add_argument("--seed", type=int, default=None, help="seed (overrides the script's)")
     p.add_argument("--json", action="store_true", help="print the scorecard as one JSON object")
-    p.add_argument("--save", action="store_true", help="keep the session in the history")
+    p.add_argument("--save", action="store_true", help="keep the session in the history and print its id ('latest' names it too)")
     p.add_argument("--trainee", default="", help="name recorded with a saved session")
     p.set_defaults(handler=cmd_run)
 
@@ -56,7 +56,11 @@ def register(sub) -> None:
     p.add_argument("--csv", metavar="FILE", help="judge a spreadsheet export: a 'text' or 'reply' column, optionally the customer's post")
     p.set_defaults(handler=cmd_analyze)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of the scenario format")
+    p = sub.add_parser("schema", help="print the JSON Schema of the scenario format (or --write it into a folder)",
+                       description="Print the JSON Schema of the scenario format. With --write DIR, put it in "
+                       "DIR/scenario.schema.json, where the modeline `# yaml-language-server: "
+                       "$schema=./scenario.schema.json` of a scenario in DIR finds it.")
+    p.add_argument("--write", metavar="DIR", help="write DIR/scenario.schema.json instead of printing it")
     p.set_defaults(handler=cmd_schema)
 
 
@@ -74,18 +78,29 @@ def workspace(args):
 
 
 def load_or_fail(ref):
-    """A scenario from an id or path, or Failure with its diagnostics."""
-    from simulator.format.diagnostics import ScenarioError
-    from simulator.format.scenario import find_scenario, load_scenario
+    """A scenario from an id or path, or Failure with its diagnostics.
 
-    try:
-        path = find_scenario(ref)
-    except FileNotFoundError as exc:
-        raise Failure(f"{ref}:1:1: error: not-found: {exc}") from None
+    An id is looked up wherever `crisis list` looks (services.locate); an id that names nothing
+    is `crisis: error: ...`, not a file position.
+    """
+    from simulator.format.diagnostics import ScenarioError
+    from simulator.format.scenario import load_scenario
+
+    path = locate_or_fail(ref)
     try:
         return load_scenario(path)
     except ScenarioError as exc:
         raise Failure(str(exc)) from None
+
+
+def locate_or_fail(ref) -> Path:
+    """The file of a scenario id or path (services.locate), or Failure."""
+    from simulator.services import locate
+
+    try:
+        return locate(ref)
+    except FileNotFoundError as exc:
+        raise Failure(f"crisis: error: {exc}") from None
 
 
 def parse_start(args):
@@ -200,7 +215,7 @@ def cmd_validate(args) -> int:
 
     all_diags, results = [], []
     for path in scenario_files(args.paths):
-        diags = validate_path(path)
+        diags = _validate_playtest(path) if path.name.endswith(PLAYTEST_SUFFIX) else validate_path(path)
         all_diags += diags
         results.append({"path": str(path), "valid": not diags, "diagnostics": [d.to_json() for d in diags]})
     if args.format == "json":
@@ -213,6 +228,24 @@ def cmd_validate(args) -> int:
     if not results:
         raise UsageError("no scenario files found")
     return 1 if all_diags else 0
+
+
+PLAYTEST_SUFFIX = ".playtest.yaml"
+
+
+def _validate_playtest(path: Path) -> list:
+    """A `NAME.playtest.yaml` named on the command line (`crisis validate scenarios/*.yaml`) is
+    checked as a play-test file, not as a scenario."""
+    from simulator.authoring.playtest import read_playtests
+    from simulator.format.diagnostics import Diagnostic, ScenarioError
+
+    try:
+        read_playtests(path)
+    except ScenarioError as exc:
+        return list(exc.diagnostics)
+    except OSError as exc:
+        return [Diagnostic(str(path), 1, 1, "error", "io", str(exc.strerror or exc))]
+    return []
 
 
 def _clean_line(text: str) -> str:
@@ -248,10 +281,16 @@ def cmd_run(args) -> int:
     if unplayed is not None:
         print(f"{args.script}: note: the scenario ended before action {unplayed}; the rest were not played", file=sys.stderr)
     card = finish_and_score(ws, session)
+    saved = Path(session.writer.path).stem if args.save and session.writer is not None else None
     if args.json:
-        print(json.dumps(card.to_json(), ensure_ascii=False, sort_keys=True))
+        out = card.to_json()
+        if saved:
+            out["session"] = saved
+        print(json.dumps(out, ensure_ascii=False, sort_keys=True))
     else:
         print(render_scorecard(card, scenario))
+        if saved:
+            print(f"\nsaved session {saved}  (report: crisis report {saved}, or crisis report latest)")
     return 0
 
 
@@ -336,7 +375,17 @@ def cmd_analyze(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from simulator.format.schema import to_json_schema
+    from simulator.authoring.new import SCHEMA_NAME, SchemaConflict, schema_text, write_schema
 
-    print(json.dumps(to_json_schema(), indent=2, ensure_ascii=False))
+    if not args.write:
+        sys.stdout.write(schema_text())
+        return 0
+    try:
+        path, changed = write_schema(args.write)
+    except SchemaConflict as exc:
+        raise Failure(f"{exc}:1:1: error: exists: a different file of that name is there; not overwritten") from None
+    except OSError as exc:
+        raise Failure(f"{args.write}:1:1: error: io: {exc.strerror or exc}") from None
+    print(f"{'wrote' if changed else 'up to date:'} {path}")
+    print(f"first line of a scenario in {args.write}:  # yaml-language-server: $schema=./{SCHEMA_NAME}", file=sys.stderr)
     return 0

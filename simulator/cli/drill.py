@@ -26,7 +26,7 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_drill)
 
     p = sub.add_parser("playbook", help="the Markdown playbook from a drill's decisions")
-    p.add_argument("session", metavar="SESSION", help="session id, a unique part of it, or a transcript path")
+    p.add_argument("session", metavar="SESSION", help="session id, a unique part of it, a transcript path, or latest (latest~1 the one before)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--forecast", type=int, default=0, metavar="N",
                    help="add the worst-case forecast with N rollouts per course (0: none)")
@@ -34,7 +34,7 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_playbook)
 
     p = sub.add_parser("fork", help="replay a session from one decision with a different one; compare side by side")
-    p.add_argument("session", metavar="SESSION", help="session id, a unique part of it, or a transcript path")
+    p.add_argument("session", metavar="SESSION", help="session id, a unique part of it, a transcript path, or latest (latest~1 the one before)")
     p.add_argument("--list", action="store_true", help="list the decisions you can fork from")
     p.add_argument("--at", type=int, metavar="N", help="the decision number (see --list)")
     p.add_argument("--action", metavar="JSON", help='the different decision: {"reply": "..."}, {"escalate": "legal"}, '
@@ -45,7 +45,7 @@ def register(sub) -> None:
     p.set_defaults(handler=cmd_fork)
 
     p = sub.add_parser("worst-case", help="forecast from a session's current state: do nothing vs the current course")
-    p.add_argument("session", metavar="SESSION", help="session id, a unique part of it, or a transcript path")
+    p.add_argument("session", metavar="SESSION", help="session id, a unique part of it, a transcript path, or latest (latest~1 the one before)")
     p.add_argument("--rollouts", type=int, default=300, metavar="N", help="rollouts per course (default 300)")
     p.add_argument("--horizon", default="2h", metavar="DURATION", help="how far ahead each course is played (default 2h)")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")

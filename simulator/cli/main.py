@@ -63,7 +63,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in _command_modules():
         importlib.import_module(name).register(sub)
+    _home_anywhere(parser)
     return parser
+
+
+def _home_anywhere(parser: argparse.ArgumentParser) -> None:
+    """`--home DIR` after the subcommand too (`crisis report latest --home DIR`): every subcommand
+    accepts it, without a default of its own so it never hides one given before the subcommand."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in set(action.choices.values()):
+                if not any("--home" in a.option_strings for a in child._actions):
+                    child.add_argument("--home", metavar="DIR", default=argparse.SUPPRESS,
+                                       help="where sessions and history live (as before the command)")
+                _home_anywhere(child)
 
 
 def main(argv=None) -> int:

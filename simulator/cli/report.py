@@ -17,7 +17,7 @@ from simulator.cli.errors import UsageError
 
 def register(sub) -> None:
     p = sub.add_parser("report", help="after-action report of a saved session (Markdown or HTML)")
-    p.add_argument("session", metavar="SESSION", help="session id, a unique part of it, or a transcript path")
+    p.add_argument("session", metavar="SESSION", help="session id, a unique part of it, a transcript path, or latest (latest~1 the one before)")
     p.add_argument("--format", choices=("md", "html"), default=None, help="md (default) or html; -o FILE.html implies html")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--forecast", type=int, default=0, metavar="N",

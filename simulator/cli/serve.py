@@ -82,7 +82,8 @@ def cmd_serve(args) -> int:
     try:
         from textual_serve.server import Server
     except ImportError:
-        raise Failure("crisis serve needs textual-serve: pip install 'crisis-tabletop[serve]' (or pip install textual-serve)") from None
+        raise Failure("crisis: error: crisis serve needs textual-serve: pip install textual-serve into the same environment "
+                      "(from a checkout: pip install '.[serve]')") from None
     host = args.host
     loopback = is_loopback(host)
     unspecified = host in ("0.0.0.0", "::", "[::]")

@@ -557,11 +557,36 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
 
 
 def bundled_dir() -> Path:
-    """Where the bundled scenarios live (the repository's scenarios/ folder, or CRISIS_SCENARIOS)."""
-    env = os.environ.get("CRISIS_SCENARIOS")
-    if env:
-        return Path(env)
+    """Where the bundled scenarios live.
+
+    Installed from a wheel they are package data, `simulator/_bundled/scenarios/` (pyproject.toml
+    maps the top-level scenarios/ folder there at build time), found with importlib.resources.
+    In a source checkout or an editable install that folder is not built, and the checkout's own
+    scenarios/ folder is used.
+    """
+    packaged = bundled_resource("scenarios")
+    if packaged is not None:
+        return packaged
     return Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def bundled_resource(name: str) -> Path | None:
+    """A folder or file the wheel ships under `simulator/_bundled/` (scenarios, docs), if installed so."""
+    from importlib.resources import files
+
+    try:
+        found = files("simulator._bundled") / name
+    except ModuleNotFoundError:
+        return None
+    if isinstance(found, Path) and found.exists():
+        return found
+    return None
+
+
+def scenario_folders() -> list[Path]:
+    """The bundled folder, then the folders named by CRISIS_SCENARIOS (os.pathsep-separated)."""
+    extra = [Path(p).expanduser() for p in os.environ.get("CRISIS_SCENARIOS", "").split(os.pathsep) if p.strip()]
+    return [bundled_dir(), *extra]
 
 
 def scenario_files(paths) -> list[Path]:
@@ -576,17 +601,23 @@ def scenario_files(paths) -> list[Path]:
     return out
 
 
-def find_scenario(ref: str | None) -> Path:
-    """A scenario path from an id or a path; None means the bundled starter."""
+def find_scenario(ref: str | None, folders=None) -> Path:
+    """A scenario path from an id or a path; None means the bundled starter.
+
+    An id is looked up in `folders` (default: `scenario_folders()`), first by file name, then by
+    the `id:` inside each file; play-test files are never taken for scenarios.
+    """
     if not ref:
         ref = STARTER_ID
     candidate = Path(ref)
     if candidate.suffix in (".yaml", ".yml") or candidate.exists():
         return candidate
-    for path in sorted(bundled_dir().glob("*.yaml")):
+    searched = [Path(f) for f in (scenario_folders() if folders is None else folders)]
+    files = [p for f in searched if f.exists() for p in scenario_files([f])]
+    for path in files:
         if path.stem == ref or path.stem.replace("_", "-") == ref:
             return path
-    for path in sorted(bundled_dir().glob("*.yaml")):
+    for path in files:
         try:
             data = load_path(path).data
         except Exception:

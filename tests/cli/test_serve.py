@@ -90,7 +90,7 @@ def test_serve_usage_errors(fake_server, capsys):
     assert main(["serve", "--port", "0"]) == 2
     assert main(["serve", "--drill"]) == 2
     assert main(["serve", "no-such-scenario"]) == 1
-    assert "error: not-found" in capsys.readouterr().err
+    assert "crisis: error: no scenario" in capsys.readouterr().err
     assert fake_server.made == []
 
 

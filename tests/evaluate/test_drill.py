@@ -367,7 +367,7 @@ def test_cli_worst_case_and_errors(drill_scenario, team, capsys, tmp_path):
     assert "do nothing" in capsys.readouterr().out
     assert main(["worst-case", "no-such-session"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("no-such-session:1:1: error: not-found:") and "Traceback" not in err
+    assert err.startswith("crisis: error: no saved session 'no-such-session'") and "Traceback" not in err
     bad = tmp_path / "bad.jsonl"
     bad.write_text("not a transcript\n", encoding="utf-8")
     assert main(["playbook", str(bad)]) == 1

@@ -63,7 +63,7 @@ def test_finish_score_record_and_load_saved():
     assert (row.status, row.overall, row.grade, row.trainee) == ("finished", card.overall, card.grade, "Pat")
     saved = services.load_saved(ws, row.id[-10:])
     assert saved.session.steps == session.steps and saved.notes == ()
-    with pytest.raises(services.SavedSessionError, match="not-found"):
+    with pytest.raises(services.SavedSessionError, match="crisis: error: no saved session"):
         services.load_saved(ws, "no-such-session")
 
 
