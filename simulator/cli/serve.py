@@ -8,6 +8,7 @@ otherwise, and says loudly what it means when it is told otherwise.
 
 from __future__ import annotations
 
+import importlib.util
 import ipaddress
 import shlex
 import socket
@@ -79,11 +80,9 @@ def cmd_serve(args) -> int:
         raise UsageError("--drill needs a scenario (crisis serve SCENARIO --drill)")
     if args.scenario:
         load_or_fail(args.scenario)  # a bad scenario fails here, not in every browser tab
-    try:
-        from textual_serve.server import Server
-    except ImportError:
+    if importlib.util.find_spec("textual_serve") is None:
         raise Failure("crisis: error: crisis serve needs textual-serve: pip install textual-serve into the same environment "
-                      "(from a checkout: pip install '.[serve]')") from None
+                      "(from a checkout: pip install '.[serve]')")
     host = args.host
     loopback = is_loopback(host)
     unspecified = host in ("0.0.0.0", "::", "[::]")
@@ -103,9 +102,10 @@ def cmd_serve(args) -> int:
               "(or a firewall rule), and stop the server (Ctrl+C) when the drill is over.", file=sys.stderr)
         print(f"Open {public_url} in a browser.", file=sys.stderr)
     print("Press Ctrl+C to stop.", file=sys.stderr)
-    server = Server(app_command(args), host=host, port=args.port, title="Crisis Tabletop", public_url=public_url)
+    from simulator.ui.served import serve  # the UI package, loaded only when serving
+
     try:
-        server.serve()
+        serve(app_command(args), host, args.port, public_url)
     except OSError as exc:
         raise Failure(f"{host}:{args.port}: error: serve: cannot listen: {exc.strerror or exc}") from None
     return 0
