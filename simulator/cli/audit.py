@@ -172,7 +172,7 @@ def describe(result: Analysis) -> str:
     lines = [f"quality   {result.quality:+.2f}  ({_verdict(result.quality)})"]
     if result.hostile:
         lines.append(f"          one hostile sentence spoils the reply: “{_show(result.hostile)}”")
-    on = [name for name in LABELS if result.features.get(name) or result.labels.get(name, 0) >= 0.5]
+    on = [name for name in LABELS if result.features.get(name)]  # what the judge decided
     if not on:
         lines.append("labels    none")
     for i, name in enumerate(on):

@@ -333,7 +333,7 @@ def features_from(decided: Iterable[str]) -> dict[str, bool]:
     return {name: name in on for name in ALL_FEATURES}
 
 
-def _spans(text: str, verdict: Verdict, found: Mapping[str, list[tuple[int, int]]]) -> tuple[Span, ...]:
+def _spans(text: str, verdict: Verdict, found: Mapping[str, Iterable[tuple[int, int]]]) -> tuple[Span, ...]:
     """Evidence to quote: the lexicon's exact words inside the judge's sentence, else the sentence."""
     spans: list[Span] = []
     for ev in verdict.evidence:
@@ -359,11 +359,10 @@ def analyze(text: str, context: ReplyContext | None = None) -> Analysis:
     verdict = load_judge()(text, ctx.customer_post or "", ctx.customer_name or "")
     features = features_from(verdict.decided)
     capped = text[:MAX_CHARS]
-    found = cues.find(capped, ctx.customer_name or "", ctx.customer_post or "")
     return Analysis(
         text=text,
         features=FrozenMap((name, features[name]) for name in ALL_FEATURES),
-        spans=_spans(text, verdict, found),
+        spans=_spans(text, verdict, verdict.cues),
         sentiment=_sentiment(capped, features),
         words=_word_count(capped),
         rules=FrozenMap(sorted(rules_for(features, context).items())),

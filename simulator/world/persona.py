@@ -246,7 +246,6 @@ GOOD = {"apology": 0.22, "empathy": 0.2, "thanks": 0.05, "question": 0.12, "solu
 BAD = {"argue": 0.35, "blame": 0.45, "sarcasm": 0.55, "insult": 0.8, "profanity": 0.6, "shouting": 0.25, "form_letter": 0.15, "non_apology": 0.25}
 CARING = frozenset({"apology", "empathy", "question", "solution", "personalised"})
 HOSTILE = frozenset({"argue", "blame", "sarcasm", "insult", "profanity", "shouting", "non_apology"})
-HARSH = frozenset({"blame", "sarcasm", "insult", "profanity", "shouting"})
 # What no gentle explanation contains. A private correction that points at what the customer got
 # wrong (argue, blame) is still an explanation; contempt, threats and shouting never are.
 CONTEMPT = frozenset({"sarcasm", "insult", "profanity", "shouting", "threat"})

@@ -17,7 +17,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -61,6 +61,7 @@ class Verdict:
     deadline: _deadline.Deadline | None
     truncated: bool
     hostile: Evidence | None  # the sentence that spoiled the reply, when one did
+    cues: Mapping[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)  # lexicon spans
 
     def has(self, label: str) -> bool:
         return label in self.decided
@@ -137,6 +138,7 @@ class Judge:
             deadline=promise,
             truncated=sents.truncated,
             hostile=hostile,
+            cues={name: tuple(spans) for name, spans in sents.cues.items() if spans},
         )
 
 

@@ -75,6 +75,7 @@ class Sentences:
     reply: np.ndarray  # float32 [len(REPLY_NAMES)]
     hashed: tuple[tuple[int, ...], ...]  # active hash buckets per sentence
     truncated: bool
+    cues: dict[str, list[tuple[int, int]]]  # the lexicon's spans, for quoting exact words
 
 
 def _bucket(token: str) -> int:
@@ -203,4 +204,4 @@ def sentences(
          repeats / total],
         dtype=np.float32,
     )  # the order of REPLY_NAMES
-    return Sentences(tuple(bounds), dense, whole, tuple(hashed), truncated)
+    return Sentences(tuple(bounds), dense, whole, tuple(hashed), truncated, found)
