@@ -12,8 +12,10 @@ from simulator.engine import payloads as P
 from simulator.engine.ledger import Post
 from simulator.engine.state import SessionState
 from simulator.world import persona
+from simulator.world.judge import similarity
 from simulator.world.ripple import Item
 
+NAMES_PROMISE = 0.35  # an authored broken-promise line this close to the broken promise already names it
 PILE_ON_STEP = 250  # negative reach growth between two "pile-on" nudges to the customer
 # Reactions the customer makes in public even once the conversation has gone private.
 BRAND_STIMULI = frozenset({"reply", "private", "offer", "follow_up", "walk_away", "hide"})
@@ -54,7 +56,7 @@ class CustomerPart(SessionState):
             self.unanswered.append(self.t)
             self._silence_from = min(self._silence_from, self.t) if self.unanswered[1:] else self.t
 
-    def _react(self, stimulus: persona.Stimulus) -> None:
+    def _react(self, stimulus: persona.Stimulus, about: str = "") -> None:
         reaction = persona.react(self.archetype, self.persona, stimulus, self._rng(f"persona:{stimulus.kind}"))
         self.persona = reaction.state
         self._mood_check()
@@ -75,6 +77,8 @@ class CustomerPart(SessionState):
             payload = {"trigger": reaction.trigger, "public": reaction.public, "valence": reaction.valence}
             if reaction.variant:
                 payload["variant"] = reaction.variant
+            if about and reaction.trigger == stimulus.kind:
+                payload["about"] = about  # the promise a "you broke your promise" post is about
             self._schedule(self.t + reaction.delay, "customer_says", payload)
 
     def _mood_check(self) -> None:
@@ -83,7 +87,7 @@ class CustomerPart(SessionState):
             self._emit("mood", "customer", "", payload=P.MoodData(before=self._mood, to=mood, anger=round(self.persona.anger, 4)))
             self._mood = mood
 
-    def _say(self, trigger: str, public: bool, valence: float, variant: str = "") -> None:
+    def _say(self, trigger: str, public: bool, valence: float, variant: str = "", about: str = "") -> None:
         if self.persona.disengaged and trigger not in ("walked_away", "hidden"):
             return  # lost interest: nothing more to say
         env = self.env()
@@ -98,8 +102,24 @@ class CustomerPart(SessionState):
             text = line.text
         else:
             text = persona.fallback_line(trigger, self.persona.mood, self.archetype.name, variant, self.customer_posts)
+        promise = next((p for p in self.promises if p.id == about), None) if about else None
+        if promise is not None and self._about_another(text, promise):
+            # The customer complains about the promise that was broken, not the one the author imagined.
+            text = persona.broken_promise_line(promise.text, text if line is None else "", self.archetype.name)
         go_public = public and (not self.private or trigger in PUBLIC_TRIGGERS or trigger == "leaving")
         self._customer_post(text, go_public, valence, trigger)
+
+    def _about_another(self, text: str, promise) -> bool:
+        """An authored "you broke your promise" line that reads as about a different promise.
+
+        With one promise made, the author's line is about it. With several, the line must be
+        closer to the broken one than to any other, or the customer names the broken one.
+        """
+        others = [p for p in self.promises if p.id != promise.id]
+        if not others:
+            return False
+        mine = similarity(text, promise.text)
+        return mine < NAMES_PROMISE or any(similarity(text, p.text) > mine for p in others)
 
     def _content(self) -> bool:
         """A customer whose issue is taken care of is not waiting for anything."""

@@ -49,6 +49,7 @@ class Promise:
     due: float
     text: str
     kept: bool | None = None
+    impossible: bool = False  # it promised what cannot be granted (rule 9): only its deadline settles it
 
 
 @dataclass
