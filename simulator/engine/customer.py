@@ -13,6 +13,7 @@ from simulator.engine.ledger import Post
 from simulator.engine.state import SessionState
 from simulator.world import persona
 from simulator.world.judge import similarity
+from simulator.world.judge.deadline import find as find_deadline
 from simulator.world.ripple import Item
 
 NAMES_PROMISE = 0.35  # an authored broken-promise line this close to the broken promise already names it
@@ -112,9 +113,14 @@ class CustomerPart(SessionState):
     def _about_another(self, text: str, promise) -> bool:
         """An authored "you broke your promise" line that reads as about a different promise.
 
-        With one promise made, the author's line is about it. With several, the line must be
-        closer to the broken one than to any other, or the customer names the broken one.
+        A line naming the promise's own deadline is about it, one naming another deadline is not.
+        Otherwise: with one promise made, the
+        author's line is about it; with several, it must be closer to the broken one than to any
+        other, or the customer names the broken one.
         """
+        said = find_deadline(text)
+        if said is not None and promise.named is not None:
+            return said.minutes != promise.named  # "within the hour" is not about a promise of twenty minutes
         others = [p for p in self.promises if p.id != promise.id]
         if not others:
             return False

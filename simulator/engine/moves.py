@@ -129,7 +129,7 @@ class MovesPart(SessionState):
             self.followed_up = True
         # Promises: a commitment made earlier is kept by a later message that delivers on it.
         if "solution" in features or kind == "follow_up":
-            promise = self._fulfilled(action.text)
+            promise = self._fulfilled(action.text, promising="promise" in features)
             if promise is not None:
                 self._keep(promise)
         if "promise" in features:
@@ -142,7 +142,8 @@ class MovesPart(SessionState):
             # Promising what cannot be granted (rule 9 broken) is a promise no later words can keep.
             # (Once an honest alternative has been given, rule 9 kept, later promises are about it.)
             impossible = result.rules.get(9) == "broken" and not self.rules_kept.get(9)
-            self.promises.append(Promise(pid, self.t, self.t + window, quote or action.text, impossible=impossible))
+            self.promises.append(Promise(pid, self.t, self.t + window, quote or action.text, impossible=impossible,
+                                         named=None if named is None else float(named)))
             self._schedule(self.t + window, "promise_due", {"id": pid})
             self._emit("promise", "brand", quote or action.text, payload=P.PromiseData(id=pid, status="made", due=round(self.t + window, 4)))
         stim_kind = {"reply": "reply", "private": "private", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
@@ -181,17 +182,19 @@ class MovesPart(SessionState):
             return
         self._offer(len(self.records) + 1, Offer(found.remedy, found.value), said=found.sentence)
 
-    def _fulfilled(self, text: str, phrases: tuple[str, ...] = ()) -> Promise | None:
+    def _fulfilled(self, text: str, phrases: tuple[str, ...] = (), promising: bool = False) -> Promise | None:
         """The open promise a later message or act delivers on: the one it is most like.
 
         With a single promise open, delivering anything counts (people rarely repeat the promise
         word for word when they keep it); with several, only the one it resembles, so one fix
-        does not keep every promise made. A promise nobody could keep is never kept by words.
+        does not keep every promise made; a message that itself promises more ("I'll also
+        check...") has to resemble the earlier promise to count. A promise nobody could keep is
+        never kept by words.
         """
         open_ = [p for p in self.promises if p.kept is None and not p.impossible]
         if not open_:
             return None
-        if len([p for p in self.promises if p.kept is None]) == 1:
+        if len([p for p in self.promises if p.kept is None]) == 1 and not promising:
             return open_[0]
         scored = [(max(resemblance(p.text, (text, *phrases)), similarity(p.text, text)), i) for i, p in enumerate(open_)]
         best, i = max(scored)
