@@ -142,6 +142,7 @@ class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPar
         self.fired: list[str] = []
         self.said: list[str] = []  # `says:` triggers the trainee's words fired
         self.used_lines: set[str] = set()
+        self.line_counts: dict[str, int] = {}  # built-in lines said so far (at most twice each)
         self.finished = False
         self._settling = False  # the trainee is done; the world runs on to the time limit
         self.end_reason = ""

@@ -63,6 +63,7 @@ class SessionState:
         fired: list[str]
         said: list[str]
         used_lines: set[str]
+        line_counts: dict[str, int]
         finished: bool
         _settling: bool
         end_reason: str

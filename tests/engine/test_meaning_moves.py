@@ -159,3 +159,37 @@ def test_broken_promise_line_quotes_the_pledge_not_the_greeting():
     assert line.startswith("You said \u201cI'm with our care lead; I'll be back here within the hour.") or \
         line.startswith("You said \u201cI'll be back here within the hour.")
     assert "Thanks Tasha" not in line
+
+
+def test_a_churned_customer_answers_kind_words_coldly():
+    scenario = load_scenario(STARTER)
+    s = Session(scenario, 7)
+    s.persona = s.persona.__class__(**{**s.persona.__dict__, "left": True, "trust": 0.05, "anger": 0.2})
+    assert s._gone()
+    s._say("solution", True, 0.3)
+    last = [e for e in s.events if e.kind == "post"][-1].text
+    cheerful = {ln.text for ln in scenario.persona.lines if ln.trigger == "solution" and ln.mood in ("calm", "annoyed", "any")}
+    assert last not in cheerful and "Thank you!" not in last
+
+
+def test_a_generic_question_line_is_not_said_right_after_an_answer():
+    scenario = load_scenario(SCENARIOS / "overnight-cake.yaml")
+    asking = [ln for ln in scenario.persona.lines if ln.trigger == "any" and ln.text.endswith("?")]
+    assert asking, "overnight-cake has a generic 'yes or no?' line"
+    s = Session(scenario, 1)
+    s.act(A.Reply("Priya, we can do a two-tier cutting cake and a 150-cupcake tower by 10am, with 20% off.", commit=False))
+    assert s._answered()
+    for _ in range(4):
+        s._say("any", True, 0.0)
+    said = {e.text for e in s.events if e.kind == "post"}
+    assert not said & {ln.text for ln in asking}
+
+
+def test_a_built_in_line_is_said_at_most_twice():
+    scenario = load_scenario(STARTER)
+    s = Session(scenario, 7)
+    for _ in range(6):
+        s._say("pile_on", True, -0.3)
+    texts = [e.text for e in s.events if e.kind == "post" and e.data.get("trigger") == "pile_on"]
+    assert len(texts) == 6
+    assert max(texts.count(t) for t in texts) <= 2
