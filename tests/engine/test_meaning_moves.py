@@ -193,3 +193,21 @@ def test_a_built_in_line_is_said_at_most_twice():
     texts = [e.text for e in s.events if e.kind == "post" and e.data.get("trigger") == "pile_on"]
     assert len(texts) == 6
     assert max(texts.count(t) for t in texts) <= 2
+
+
+def test_asked_again_for_what_they_already_said_the_customer_says_so():
+    scenario = load_scenario(STARTER)
+    s = Session(scenario, 7)
+    s.act(A.Reply("We're so sorry, Dan. That's on us."))
+    s.advance(15)
+    s.act(A.Reply("Which item were you after, Dan?"))
+    s.advance(15)
+    posts = [e for e in s.events if e.kind == "post" and e.data.get("trigger") in ("apology", "question")]
+    assert [p.data["trigger"] for p in posts] == ["apology", "question"]
+    assert "HX-20" in posts[0].text
+    assert posts[1].text.startswith(("Like I said:", "As I said already:", "I already told you.", "I ALREADY told you."))
+    fresh = Session(scenario, 7)  # asked first, they simply answer
+    fresh.act(A.Reply("Which item were you after, Dan?"))
+    fresh.advance(15)
+    (answer,) = [e for e in fresh.events if e.kind == "post" and e.data.get("trigger") == "question"]
+    assert not answer.text.startswith(("Like I said", "As I said", "I already", "I ALREADY"))
