@@ -11,6 +11,7 @@ from dataclasses import replace
 from simulator.engine import payloads as P
 from simulator.engine.ledger import Post
 from simulator.engine.state import SessionState
+from simulator.format.scenario import pick_text
 from simulator.world import persona
 from simulator.world.ripple import Item
 
@@ -30,7 +31,7 @@ class CustomerPart(SessionState):
                               platform=platform, text=text, moral=int(moral)))
         if item_id not in self.posts:
             self.posts[item_id] = Post(item_id, self.t, author or source, text, True, platform, title=title)
-            if source != "brand":
+            if source != "brand" or author == "brand_voice":
                 self._emit("post", author or source, text, item_id,
                            P.PostData(item_kind=kind, platform=platform, title=title, valence=round(valence, 4)))
         return item_id
@@ -95,9 +96,11 @@ class CustomerPart(SessionState):
             line = persona.pick_line(lines, "ignored", "furious", env, self.used_lines, rng)
         if line is not None:
             self.used_lines.add(line.id)
-            text = line.text
+            text = pick_text(line.text, line.texts, env) if line.texts else line.text
         else:
             text = persona.fallback_line(trigger, self.persona.mood, self.archetype.name, variant, self.customer_posts)
+        self._trace("line", who="customer", trigger=trigger, mood=self.persona.mood,
+                    line=line.id if line is not None else "(built in: no authored line fits)")
         go_public = public and (not self.private or trigger in PUBLIC_TRIGGERS or trigger == "leaving")
         self._customer_post(text, go_public, valence, trigger)
 

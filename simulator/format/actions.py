@@ -19,10 +19,11 @@ CHANNELS = ("dm", "email", "phone")
 
 @dataclass(frozen=True)
 class Reply:
-    """A public reply (free text, or the author's suggestion `choice`)."""
+    """A public reply (free text, or the author's suggestion `choice`); `to` aims it at a post or a named commenter."""
 
     text: str
     choice: str | None = None
+    to: str | None = None
     kind = "reply"
 
 
@@ -125,7 +126,7 @@ def to_dict(action) -> dict:
     if kind == "hide":
         return {"hide": data} if action.tell else {"hide": action.post}
     if kind in ("reply", "walk_away", "follow_up"):
-        return {kind: data} if action.choice else {kind: action.text}
+        return {kind: data} if (action.choice or getattr(action, "to", None)) else {kind: action.text}
     if kind == "private":
         return {"private": data} if (action.choice or action.channel != "dm") else {"private": action.text}
     raise AssertionError(kind)
@@ -159,13 +160,17 @@ def parse_action(entry, where: tuple = (), refs: dict | None = None):
     if kind in ("reply", "walk_away", "follow_up", "private"):
         cls: Any = ACTION_TYPES[kind]
         if isinstance(value, dict):
-            allowed = {"text", "choice"} | ({"channel"} if kind == "private" else set())
+            allowed = {"text", "choice"} | ({"channel"} if kind == "private" else set()) | ({"to"} if kind == "reply" else set())
             extra = set(value) - allowed
             if extra:
                 raise ActionError(f"{kind} takes {', '.join(sorted(allowed))}; not {', '.join(sorted(extra))}", (*where, kind))
             if value.get("choice") is not None:
                 known("choices", value["choice"], "choice")
             kwargs: dict[str, Any] = {"text": _text(value.get("text", ""), where, kind), "choice": value.get("choice")}
+            if kind == "reply" and value.get("to") is not None:
+                if not isinstance(value["to"], str) or not value["to"].strip():
+                    raise ActionError("reply to: needs a post id (c1, i2, dana1...) or a commenter id", (*where, kind))
+                kwargs["to"] = value["to"]
             if kind == "private":
                 channel = value.get("channel", "dm")
                 if channel not in CHANNELS:
