@@ -12,8 +12,8 @@ from simulator.engine import payloads as P
 from simulator.engine.ledger import Post, Promise, Record, ReplyRecord
 from simulator.engine.state import SessionError, SessionState
 from simulator.engine.story import TONE, closest_choice
-from simulator.engine.trace import explain_match
 from simulator.engine.team import needless_escalation
+from simulator.engine.trace import explain_match
 from simulator.format.scenario import Choice
 from simulator.world import analysis, persona
 from simulator.world.judge import similarity

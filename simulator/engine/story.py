@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from simulator.engine import payloads as P
 from simulator.engine.state import SessionError, SessionState
-from simulator.format import actions as A
 from simulator.engine.trace import unavailable_reason
+from simulator.format import actions as A
 from simulator.format.scenario import Beat, Choice, pick_text
 from simulator.world.judge import similarity
 

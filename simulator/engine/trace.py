@@ -5,7 +5,7 @@ a beat entered, replaced or resumed, an inject fired, a customer line picked (or
 free text matched to a suggested move (or not, and why), a promise made, kept or broken, a state
 variable changed, a suggested move not on offer. The entries are values (kind, time, fields);
 the engine never formats them: `crisis run --trace` and `crisis test -v` render them
-(cli/tracing.py) and `--json` hands them to tools as they are. Tracing draws nothing from the
+(authoring/tracing.py) and `--json` hands them to tools as they are. Tracing draws nothing from the
 random streams and writes nothing to the transcript, so a traced session plays exactly like an
 untraced one.
 """

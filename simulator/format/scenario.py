@@ -22,7 +22,6 @@ from simulator.format.diagnostics import Diagnostic, ScenarioError, did_you_mean
 from simulator.format.specs import AudienceSpec, GroupSpec, RippleParams, SpilloverSpec
 from simulator.format.yamlsafe import Loaded, YamlError, as_diagnostic, load_bytes, load_path
 
-
 Variants = tuple[tuple[conditions.Condition, str], ...]
 
 
@@ -351,7 +350,6 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
     if sum(1 for r in data["roles"] or [] if r and r.get("trainee")) > 1:
         err(("roles",), "trainee", "only one role can be played by the trainee")
 
-    usable = {name for name in variables if name.isidentifier()}
     for name in variables:
         if not name.isidentifier():
             fixed = usable_name(name)
