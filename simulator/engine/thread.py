@@ -4,7 +4,8 @@ Real incidents are rarely one customer and one agent. The owner posts at 2am fro
 account; an old post resurfaces; a page admin answers activists in the brand's name. Those posts
 are the brand's (`from: brand` injects): the customer and the crowd react to them as to the brand,
 but they are not the trainee's replies, so scoring does not charge them to the trainee; it scores
-what the trainee does about them (evaluate/scoring.py). And the thread has faces: a scenario's
+what the trainee does about them (evaluate/scoring.py). Named commenters see them like everyone
+else (through the audience) but do not answer them: they were not addressed. And the thread has faces: a scenario's
 `commenters:` are people with personas of their own whom the trainee can answer by name
 (`reply: {to: ID or POST, text: ...}`); the crowd beyond them stays the audience model.
 """
@@ -55,9 +56,6 @@ class ThreadPart(SessionState):
         self._react(persona.Stimulus("reply", features, public=True, acknowledged=self.acknowledged_at is not None,
                                      facts_wrong=self.scenario.persona.facts_wrong,
                                      unreasonable=self.scenario.persona.unreasonable_request))
-        for person in self.scenario.commenters:
-            if self.t >= person.at:
-                self._commenter_react(person.id, persona.Stimulus("reply", features, public=True))
         return post_id
 
     # ------------------------------------------------------------ named commenters
@@ -66,7 +64,7 @@ class ThreadPart(SessionState):
         """Commenters who are there from the start post now; the others are scheduled."""
         for person in self.scenario.commenters:
             if person.at <= 0:
-                self._commenter_post(person, person.opening, "opening", min(-0.2, 0.3 - person.anger))
+                self._commenter_post(person, person.opening, "opening", min(-0.2, 0.3 - person.anger), "opening")
             else:
                 self._schedule(person.at, "commenter_opens", {"id": person.id})
 
@@ -95,7 +93,7 @@ class ThreadPart(SessionState):
         if person is None:
             return
         if kind == "commenter_opens":
-            self._commenter_post(person, person.opening, "opening", min(-0.2, 0.3 - person.anger))
+            self._commenter_post(person, person.opening, "opening", min(-0.2, 0.3 - person.anger), "opening")
             return
         state = self.commenters[person.id]
         if state.disengaged:
