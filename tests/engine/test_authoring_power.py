@@ -128,7 +128,7 @@ def test_a_remedy_that_requires_a_role_is_refused_until_that_role_approves():
 
 
 def test_requires_names_a_role_that_exists():
-    with pytest.raises(Exception, match="no role 'ownr'.*did you mean 'owner'"):
+    with pytest.raises(Exception, match=r"no role 'ownr'.*did you mean 'owner'"):
         scenario(REQUIRES.replace("requires: [owner]", "requires: [ownr]"))
 
 

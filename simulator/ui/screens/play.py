@@ -33,6 +33,7 @@ from simulator.ui.screens.modals import (
     LeaveModal,
     MessageModal,
     OfferModal,
+    ReplyToModal,
     WaitModal,
 )
 from simulator.ui.text import clean, markup
@@ -58,6 +59,7 @@ class PlayScreen(Screen):
 
     BINDINGS = [
         Binding("r", "reply", "Reply"),
+        Binding("t", "reply_to", "Reply to a post", show=False),
         Binding("p", "private", "DM"),
         Binding("e", "escalate", "Escalate"),
         Binding("o", "offer", "Offer"),
@@ -89,6 +91,7 @@ class PlayScreen(Screen):
         self._coach_timer = None
         self._debrief_when_done = False
         self._left = False
+        self._reply_to: str | None = None  # the post the composer's public reply answers (t)
 
     # ------------------------------------------------------------------ layout
 
@@ -271,7 +274,23 @@ class PlayScreen(Screen):
         return True
 
     def action_reply(self) -> None:
+        self._reply_to = None
         self._compose_in("reply")
+
+    def action_reply_to(self) -> None:
+        """Answer one person in the thread: the customer's post or a named commenter's."""
+        if self.view is None:
+            return
+        self.app.push_screen(ReplyToModal(self.view.answerable), self._reply_picked)
+
+    def _reply_picked(self, item: str | None) -> None:
+        if not item or self.view is None:
+            return
+        self._reply_to = item
+        entry = next((e for e in self.view.answerable if e.item == item), None)
+        self._compose_in("reply")
+        if entry is not None:
+            self.query_one(Composer).border_title = f"Public reply to {entry.author} ({item})"
 
     def action_private(self) -> None:
         self._compose_in("private")
@@ -292,7 +311,11 @@ class PlayScreen(Screen):
     @on(Composer.Sent)
     def _sent(self, message: Composer.Sent) -> None:
         text = message.text
-        action = {"reply": A.Reply, "private": A.Private, "walk_away": A.WalkAway, "follow_up": A.FollowUp}[message.mode](text)
+        if message.mode == "reply" and self._reply_to:
+            action = A.Reply(text, to=self._reply_to)
+        else:
+            action = {"reply": A.Reply, "private": A.Private, "walk_away": A.WalkAway, "follow_up": A.FollowUp}[message.mode](text)
+        self._reply_to = None
         self._hide_coach()
         self.act(action)
         composer = self.query_one(Composer)
@@ -301,6 +324,7 @@ class PlayScreen(Screen):
 
     @on(Composer.Cancelled)
     def _cancelled(self) -> None:
+        self._reply_to = None
         composer = self.query_one(Composer)
         composer.rest()
         self.query_one(Feed).focus()
