@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from simulator.world.judge import similarity
+from simulator.world.judge import resemblance, similarity
 
 KINDS = {
     "beat": "a beat was entered (how: start, goto, storylet, return)",
@@ -67,14 +67,16 @@ def explain_match(kind: str, features: frozenset, offered, text: str, matched, t
         row: dict = {"choice": choice.id}
         if choice.action != kind:
             row["why"] = f"a {choice.action}, not a {kind}"
-        elif not choice.tagged or not choice.features:
-            row["why"] = "has no `features:`, so free text is never matched to it"
+        elif not ((choice.tagged and choice.features) or getattr(choice, "examples", ())):
+            row["why"] = "has no `features:` nor `examples:`, so free text is never matched to it"
         elif bool(frozenset(choice.features) & tone) != bool(features & tone):
             row["why"] = "different tone (one is hostile, the other civil)"
         else:
             tagged = frozenset(choice.features)
             jaccard = len(tagged & features) / len(tagged | features) if tagged | features else 0.0
             meaning = similarity(text, choice.text) if text and choice.text else 0.0
+            if text and choice.examples:
+                meaning = max(meaning, resemblance(text, choice.examples))  # the author's other phrasings
             row.update(shared=sorted(tagged & features), jaccard=round(jaccard, 2), meaning=round(meaning, 2))
             row["why"] = "matched" if matched is not None and matched.id == choice.id else "not the closest, or below one half"
         out.append(row)

@@ -23,6 +23,7 @@ class Reply:
 
     text: str
     choice: str | None = None
+    commit: bool | None = None  # False: the trainee declined to apply what the words commit to
     to: str | None = None
     kind = "reply"
 
@@ -34,6 +35,7 @@ class Private:
     text: str
     channel: str = "dm"
     choice: str | None = None
+    commit: bool | None = None
     kind = "private"
 
 
@@ -79,6 +81,7 @@ class FollowUp:
 
     text: str
     choice: str | None = None
+    commit: bool | None = None
     kind = "follow_up"
 
 
@@ -125,10 +128,11 @@ def to_dict(action) -> dict:
         return {"offer": data}
     if kind == "hide":
         return {"hide": data} if action.tell else {"hide": action.post}
+    declined = getattr(action, "commit", None) is False
     if kind in ("reply", "walk_away", "follow_up"):
-        return {kind: data} if (action.choice or getattr(action, "to", None)) else {kind: action.text}
+        return {kind: data} if (action.choice or declined or getattr(action, "to", None)) else {kind: action.text}
     if kind == "private":
-        return {"private": data} if (action.choice or action.channel != "dm") else {"private": action.text}
+        return {"private": data} if (action.choice or action.channel != "dm" or declined) else {"private": action.text}
     raise AssertionError(kind)
 
 
@@ -160,7 +164,8 @@ def parse_action(entry, where: tuple = (), refs: dict | None = None):
     if kind in ("reply", "walk_away", "follow_up", "private"):
         cls: Any = ACTION_TYPES[kind]
         if isinstance(value, dict):
-            allowed = {"text", "choice"} | ({"channel"} if kind == "private" else set()) | ({"to"} if kind == "reply" else set())
+            allowed = {"text", "choice"} | ({"channel"} if kind == "private" else set()) | (
+                {"commit"} if kind != "walk_away" else set()) | ({"to"} if kind == "reply" else set())
             extra = set(value) - allowed
             if extra:
                 raise ActionError(f"{kind} takes {', '.join(sorted(allowed))}; not {', '.join(sorted(extra))}", (*where, kind))
@@ -171,6 +176,10 @@ def parse_action(entry, where: tuple = (), refs: dict | None = None):
                 if not isinstance(value["to"], str) or not value["to"].strip():
                     raise ActionError("reply to: needs a post id (c1, i2, dana1...) or a commenter id", (*where, kind))
                 kwargs["to"] = value["to"]
+            if "commit" in value:
+                if not isinstance(value["commit"], bool):
+                    raise ActionError(f"{kind} commit is true or false", (*where, kind))
+                kwargs["commit"] = value["commit"]
             if kind == "private":
                 channel = value.get("channel", "dm")
                 if channel not in CHANNELS:
