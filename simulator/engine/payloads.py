@@ -184,6 +184,10 @@ class NoteData(Payload):
     minutes: float = OMIT
     question: int = OMIT  # the team's answer to a planning question
     decision: bool = OMIT
+    by: str = OMIT  # facilitator | observer: a note or rating written for the after-action report
+    objective: str = OMIT  # an observer's rating of this objective ...
+    rating: str = OMIT  # ... P, S, M or U
+    note: str = OMIT
 
 
 @dataclass(frozen=True)
