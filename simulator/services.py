@@ -352,14 +352,17 @@ def play_actions(session: Session, actions) -> int | None:
     return None
 
 
-def record_score(ws: Workspace, session: Session, card: Scorecard) -> None:
-    """Put a finished saved session's score in the history index and close its transcript."""
+def record_score(ws: Workspace, session: Session, card: Scorecard, *, close: bool = True) -> None:
+    """Put a finished saved session's score in the history index and close its transcript.
+
+    A drill room keeps it open (`close=False`): observers rate and the facilitator notes after the end."""
     if session.writer is None:
         return
     try:
         ws.store.record_score(session.writer.path, card)
     finally:
-        session.writer.close()
+        if close:
+            session.writer.close()
 
 
 def finish_and_score(ws: Workspace | None, session: Session, *, turning_points: bool = True) -> Scorecard:
@@ -489,6 +492,14 @@ def write_report_html(ws: Workspace, session: Session, card: Scorecard) -> Path:
     html = report_module.render_html(session, card)
     _write(target, html)
     return target
+
+
+def session_report(session: Session, fmt: str = "md", *, date: str | None = None) -> str:
+    """The after-action report of a session in play (a drill room's download), scored as it stands."""
+    card = score(session, turning_points=False)
+    if fmt == "html":
+        return report_module.render_html(session, card, date=date)
+    return report_module.render(session, card, fmt, date=date)
 
 
 def playbook_text(session: Session, card: Scorecard | None = None, *, worst=None, date=None) -> str:
