@@ -274,6 +274,13 @@ def _open_room(server: Server, body: dict) -> Room:
     return Room(new_room_id(), ws, session, team, Codes(roles), facilitator=facilitator, tick=server.limits.tick)
 
 
+def open_first_room(server: Server, body: dict) -> Room:
+    """A room opened before the server starts (`crisis serve SCENARIO`); its clock starts with the server."""
+    room = _open_room(server, body)
+    server.rooms[room.id] = room
+    return room
+
+
 async def room_state(request: web.Request) -> web.Response:
     server: Server = request.app[SERVER]
     found = _room_and_role(server, request)
@@ -443,6 +450,8 @@ async def _reaper(app: web.Application) -> None:
 
 async def _start_background(app: web.Application) -> None:
     app[REAPER] = asyncio.get_running_loop().create_task(_reaper(app))
+    for room in app[SERVER].rooms.values():
+        room.start()
 
 
 async def _shutdown(app: web.Application) -> None:
