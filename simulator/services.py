@@ -46,7 +46,9 @@ from simulator.format.scenario import (
 from simulator.format.yamlsafe import YamlError, load_text
 from simulator.storage import transcript as T
 from simulator.storage.audiences import DEFAULT_MAX_BYTES, AudienceCache
-from simulator.storage.lock import SessionLocked as SessionLocked  # re-exported: front ends catch it
+from simulator.storage.lock import (
+    SessionLocked as SessionLocked,  # re-exported: front ends catch it
+)
 from simulator.storage.store import Scored, Store, started_of
 from simulator.world.forecast import forecast_cascades
 

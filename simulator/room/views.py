@@ -19,7 +19,7 @@ from simulator.format.textsafe import document
 FEED_KINDS = ("post", "brand_reply", "follow_up", "walk_away", "spillover")
 PRIVATE_KINDS = ("private_out", "private_in")
 NOTE_KINDS = ("beat", "escalation", "approval", "approval_denied", "approval_needed", "offer", "offer_blocked", "hidden",
-              "promise", "inject", "end")
+              "promise", "inject", "note", "end")
 FEED_MAX = 150  # the newest entries; the report has the rest
 
 
@@ -31,7 +31,8 @@ def clock(t: float) -> str:
     return f"T+{format_duration(t)}"
 
 
-def _feed(session, *, private: bool, notes: bool) -> list[dict]:
+def _feed(session, *, private: bool, notes: bool, evaluators: bool = False) -> list[dict]:
+    """The feed a role sees; notes and ratings written for the report stay with the evaluators."""
     sc = session.scenario
     out = []
     for e in session.events:
@@ -50,10 +51,18 @@ def _feed(session, *, private: bool, notes: bool) -> list[dict]:
             out.append({"t": e.t, "clock": clock(e.t), "kind": "private", "event": e.kind, "author": _s(author),
                         "text": _s(e.text), "item": e.item, "platform": _s(e.data.get("channel", "dm"))})
         elif notes and e.kind in NOTE_KINDS:
-            if e.kind == "inject" and e.item:
+            if e.kind == "inject" and (e.item or e.data.get("item") or e.data.get("kind") == "customer"):
                 continue  # the post itself is in the feed
-            out.append({"t": e.t, "clock": clock(e.t), "kind": "note", "event": e.kind, "author": _s(e.actor),
-                        "text": _s(e.text), "item": e.item})
+            if e.kind == "note" and e.data.get("by") and not evaluators:
+                continue
+            author, text = e.actor, e.text
+            if e.kind == "escalation":
+                title = e.data.get("title", e.data.get("role", "?"))
+                author = "front line"
+                text = f"asked {title} to step in (answer in ~{format_duration(e.data.get('delay', 0) or 0)})" + (
+                    f": “{e.text}”" if e.text else "")
+            out.append({"t": e.t, "clock": clock(e.t), "kind": "note", "event": e.kind, "author": _s(author),
+                        "text": _s(text), "item": e.item})
     return out[-FEED_MAX:]
 
 
@@ -125,7 +134,7 @@ def build(room, session, role: str) -> dict:
         out["feed"] = _feed(session, private=False, notes=False)
         return out
     out["briefing"] = _briefing(session, team)
-    out["feed"] = _feed(session, private=True, notes=True)
+    out["feed"] = _feed(session, private=True, notes=True, evaluators=role in ("facilitator", "observer"))
     out["customer"] = _customer(session)
     out["authority"] = session.authority
     out["pending"] = _pending(session)
@@ -134,7 +143,7 @@ def build(room, session, role: str) -> dict:
         out["queue"] = [_question(p) for p in room.queued_points(session)]
         out["events"] = _events(session)
         out["observations"] = _observations(session)
-        out["codes_roles"] = sorted(room.codes)
+        out["codes"] = room.codes.as_dict()  # the facilitator hands out the seats' links
         out["decisions"] = [{"n": d.n, "clock": clock(d.t), "kind": d.kind, "label": _s(d.label), "who": _s(d.who)}
                             for d in D.decisions(session)]
     elif role == "observer":

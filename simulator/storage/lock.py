@@ -12,6 +12,7 @@ left by a crash is simply locked again by the next writer.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -110,10 +111,8 @@ class SessionLock:
         fd, self._fd = self._fd, None
         if fd is None:
             return
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(self.path)  # while still locked: the next writer opens a fresh file
-        except OSError:
-            pass
         _unlock(fd)
         os.close(fd)
 

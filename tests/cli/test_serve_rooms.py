@@ -31,7 +31,7 @@ def test_rooms_by_default_on_loopback_with_an_organiser_link(ran, capsys):
 def test_a_first_room_with_its_team_and_the_network_warning(ran, capsys):
     assert main(["serve", "viral-receipt", "--seed", "3", "--team", "agent=Ana", "--team", "pr=Pat", "--host", "0.0.0.0",
                  "--port", "8124", "--allow-host", "drill.example.org"]) == 0
-    server, host, _ = ran[0]
+    server, _host, _ = ran[0]
     (room,) = server.rooms.values()
     assert room.team.person("pr") == "Pat" and room.session.seed == 3 and room.session.drill
     err = capsys.readouterr().err

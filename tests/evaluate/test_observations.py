@@ -1,8 +1,8 @@
 """Observers' P/S/M/U ratings and the facilitator's notes: recorded steps that replay and reach the documents."""
 
 import pytest
-
 from helpers import SCENARIOS
+
 from simulator.engine.session import Session, SessionError, replay
 from simulator.evaluate import drill as D
 from simulator.evaluate import observations as O

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-
 from helpers import workspace
+
 from simulator.room import guard
 from simulator.room.server import Limits, Server, make_app
 

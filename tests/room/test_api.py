@@ -33,7 +33,7 @@ async def test_only_the_seat_with_the_conversation_replies_and_roles_decide_thei
     assert status == 200 and any(e["kind"] == "escalation" for e in body["events"])
     status, body = await api.act(room, codes["supervisor"], {"decide": {"approve": True}})
     assert status == 409 and "no request" in body["error"]
-    status, body = await api.act(room, codes["facilitator"], {"step": True})
+    status, _ = await api.act(room, codes["facilitator"], {"step": True})
     for _ in range(6):
         pr = await api.state(room, codes["pr"])
         if any(p["role"] == "pr" for p in pr["pending"]):
@@ -87,6 +87,9 @@ async def test_ratings_notes_and_documents(api):
     assert status == 200
     assert (await api.act(room, codes["observer"], {"rate": {"objective": "nope", "rating": "M"}}))[0] == 409
     assert (await api.act(room, codes["facilitator"], {"note": "Team hesitated"}))[0] == 200
+    seat = await api.state(room, codes["agent"])  # evaluation stays with the evaluators
+    assert not any("rated" in f["text"] or "hesitated" in f["text"] for f in seat["feed"])
+    assert any("hesitated" in f["text"] for f in (await api.state(room, codes["observer"]))["feed"])
     assert (await api.act(room, codes["facilitator"], {"finish": True}))[0] == 200
     assert (await api.act(room, codes["observer"], {"rate": {"objective": "contain", "rating": "P"}}, **{"as": "Olu"}))[0] == 200
     r = await api.client.get(f"/api/rooms/{room}/report", headers=api.headers(codes["observer"]))

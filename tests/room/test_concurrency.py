@@ -8,10 +8,10 @@ import json
 import subprocess
 import sys
 
-from helpers import ROOT
-from simulator.room.server import Limits
-
 import pytest
+from helpers import ROOT
+
+from simulator.room.server import Limits
 
 
 @pytest.fixture

@@ -7,8 +7,8 @@ import sys
 import textwrap
 
 import pytest
-
 from helpers import ROOT, STARTER, workspace
+
 from simulator import services
 from simulator.format.actions import parse_action
 from simulator.format.scenario import load_scenario
