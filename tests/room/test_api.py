@@ -73,7 +73,7 @@ async def test_clock_is_the_facilitators(api):
     assert t > 0
     await asyncio.sleep(0.3)
     assert (await api.state(room, codes["facilitator"]))["t"] == t  # paused means paused
-    status, body = await api.act(room, codes["facilitator"], {"step": True})
+    status, _body = await api.act(room, codes["facilitator"], {"step": True})
     assert status == 200
     state = await api.state(room, codes["facilitator"])
     assert state["t"] == 25.0 and next(e for e in state["events"] if e["id"] == "birthday_booking")["fired"]
