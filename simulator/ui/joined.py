@@ -119,7 +119,7 @@ class JoinedApp(App):
             except RoomRefused as exc:
                 self.say(str(exc))
                 return
-            except (aiohttp.ClientError, OSError, asyncio.TimeoutError) as exc:
+            except (TimeoutError, aiohttp.ClientError, OSError) as exc:
                 self.say(f"cannot reach the room ({exc.__class__.__name__}); trying again…")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
