@@ -144,8 +144,6 @@ def build(room, session, role: str) -> dict:
         out["events"] = _events(session)
         out["observations"] = _observations(session)
         out["codes"] = room.codes.as_dict()  # the facilitator hands out the seats' links
-        out["decisions"] = [{"n": d.n, "clock": clock(d.t), "kind": d.kind, "label": _s(d.label), "who": _s(d.who)}
-                            for d in D.decisions(session)]
     elif role == "observer":
         out["observations"] = _observations(session)
         out["events"] = _events(session)
