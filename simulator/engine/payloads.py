@@ -180,7 +180,7 @@ class NoteData(Payload):
     kind: ClassVar = ("note",)
     review: float = OMIT  # a senior role's sign-off delay on public replies
     role: str = OMIT
-    control: str = OMIT  # pause | resume | fast_forward
+    control: str = OMIT  # pause | resume | fast_forward | skip
     minutes: float = OMIT
     question: int = OMIT  # the team's answer to a planning question
     decision: bool = OMIT

@@ -26,6 +26,13 @@ class FireInject:
 
 
 @dataclass(frozen=True)
+class SkipInject:
+    """The facilitator takes a scheduled inject out of this run (it can still be fired by hand)."""
+
+    id: str
+
+
+@dataclass(frozen=True)
 class CustomInject:
     text: str
     valence: float = -0.4
@@ -82,7 +89,7 @@ class TeamDecision:
     who: str
 
 
-Command = FireInject | CustomInject | Pressure | Pause | Resume | FastForward | Note | TeamDecision | Rate
+Command = FireInject | SkipInject | CustomInject | Pressure | Pause | Resume | FastForward | Note | TeamDecision | Rate
 
 
 def parse_command(command: Mapping) -> Command:
@@ -90,6 +97,8 @@ def parse_command(command: Mapping) -> Command:
     kind = command.get("kind")
     if kind == "inject":
         return FireInject(command.get("id"))
+    if kind == "skip":
+        return SkipInject(str(command.get("id", ""))[:100])
     if kind == "custom":
         return CustomInject(str(command.get("text", ""))[: A.MAX_TEXT], float(command.get("valence", -0.4)),
                             float(command.get("arousal", 0.5)))

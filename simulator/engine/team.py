@@ -26,6 +26,7 @@ from simulator.engine.steps import (
     Pressure,
     Rate,
     Resume,
+    SkipInject,
     TeamDecision,
     parse_command,
 )
@@ -107,6 +108,15 @@ class TeamPart(SessionState):
                 if inject is None:
                     raise SessionError(f"no inject '{ident}'")
                 self._fire_inject(inject)
+            case SkipInject(id=ident):
+                inject = next((i for i in self.scenario.injects if i.id == ident), None)
+                if inject is None:
+                    raise SessionError(f"no inject '{ident}'")
+                if ident in self.fired:
+                    raise SessionError(f"inject '{ident}' has already been played")
+                if ident not in self.skipped:
+                    self.skipped.append(ident)
+                self._emit("note", "facilitator", f"skipped inject {ident}", payload=P.NoteData(control="skip"))
             case CustomInject(text=text, valence=valence, arousal=arousal):
                 self._public_item("audience", "inject", text, valence=valence, arousal=arousal, author="audience", key="f")
                 self._emit("inject", "facilitator", text, payload=P.InjectData(id="custom"))

@@ -17,6 +17,7 @@ facilitator's queue until `raise`d, then any seat may answer.
 from __future__ import annotations
 
 import asyncio
+import json
 import math
 import secrets
 import time
@@ -33,7 +34,7 @@ from simulator.room.codes import Codes
 from simulator.world import rules as R
 
 CONVERSATION = frozenset(A.ACTION_TYPES)  # reply, choose, escalate, offer, hide, private, wait, follow_up, walk_away
-FACILITATOR_ACTS = frozenset({"pause", "run", "resume", "speed", "step", "inject", "custom", "pressure", "raise",
+FACILITATOR_ACTS = frozenset({"pause", "run", "resume", "speed", "step", "inject", "skip", "custom", "pressure", "raise",
                               "fast_forward", "close"})
 SPEED_RANGE = (0.25, 600.0)  # simulated minutes per real minute
 MAX_NAME = 60
@@ -125,11 +126,13 @@ class Room:
         """The state as `role` sees it (call under the lock, or when nothing else runs)."""
         return views.build(self, self.session, role)
 
-    def _render(self) -> dict[str, str]:
-        import json
+    def _roles(self) -> frozenset[str]:
+        """The roles on screen now (read on the event loop: clients come and go there)."""
+        return frozenset(c.role for c in self.clients)
 
-        roles = {c.role for c in self.clients}
-        return {role: json.dumps({"type": "state", "state": self.view(role)}, ensure_ascii=False) for role in roles}
+    def _render(self, roles: frozenset[str]) -> dict[str, str]:
+        """One JSON state per role in use (runs in a worker thread, under the room's lock)."""
+        return {role: self._render_one(role) for role in roles}
 
     def _publish(self, rendered: Mapping[str, str]) -> None:
         for client in list(self.clients):
@@ -145,8 +148,6 @@ class Room:
         self.last_active = time.monotonic()
 
     def _render_one(self, role: str) -> str:
-        import json
-
         return json.dumps({"type": "state", "state": self.view(role)}, ensure_ascii=False)
 
     def detach(self, client: Client) -> None:
@@ -170,7 +171,7 @@ class Room:
             await asyncio.to_thread(self._apply, role, action, who)
             self.version += 1
             events = tuple(e.to_json() for e in self.session.events[mark:])
-            rendered = await asyncio.to_thread(self._render)
+            rendered = await asyncio.to_thread(self._render, self._roles())
             self._publish(rendered)
             version = self.version
         self.last_active = time.monotonic()
@@ -251,6 +252,10 @@ class Room:
                     known = ", ".join(i.id for i in s.scenario.injects) or "none"
                     raise Refused(400, f"no inject '{value}' (injects: {known})")
                 s.facilitate({"kind": "inject", "id": value})
+            elif kind == "skip":
+                if not isinstance(value, str) or not any(i.id == value for i in s.scenario.injects):
+                    raise Refused(400, f"no inject '{value}'")
+                s.facilitate({"kind": "skip", "id": value})
             elif kind == "custom":
                 text = value.get("text") if isinstance(value, dict) else value
                 if not isinstance(text, str) or not text.strip():
@@ -317,7 +322,8 @@ class Room:
     def _step(self) -> None:
         """To the next scheduled inject (else the next thing on the agenda)."""
         s = self.session
-        upcoming = [i.at for i in s.scenario.injects if i.at is not None and i.id not in s.fired and i.at > s.t + 1e-9]
+        upcoming = [i.at for i in s.scenario.injects
+                    if i.at is not None and i.id not in s.fired and i.id not in s.skipped and i.at > s.t + 1e-9]
         target = min(upcoming, default=None)
         if target is None:
             nxt = s.agenda.next_at()
@@ -356,7 +362,7 @@ class Room:
                     self.running = False
                     await asyncio.to_thread(self._score)
                 self.version += 1
-                self._publish(await asyncio.to_thread(self._render))
+                self._publish(await asyncio.to_thread(self._render, self._roles()))
 
     # ------------------------------------------------------------ documents (read under the lock)
 
@@ -381,8 +387,7 @@ class Room:
             self.closed = True
             self.running = False
             self.codes.revoke()
-            closing = self._render()
-            self._publish(closing)
+            self._publish(await asyncio.to_thread(self._render, self._roles()))
             if self.session.writer is not None:
                 self.session.writer.close()
         if self._ticker is not None:

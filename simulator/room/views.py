@@ -150,7 +150,8 @@ def build(room, session, role: str) -> dict:
     else:
         seat = team.seat(role)
         owner = next((s for s in team.seats if s.trainee), None)
-        out["you"] = {"role": role, "title": _s(seat.title if seat else role), "person": _s(seat.person if seat else ""),
+        title = (seat.title.removesuffix(" (you)") if seat.person else seat.title) if seat else role
+        out["you"] = {"role": role, "title": _s(title), "person": _s(seat.person if seat else ""),
                       "composer": bool(seat and seat.trainee),
                       "owner": _s(owner.label if owner else "")}
         if seat and seat.trainee and not session.finished:
@@ -165,14 +166,14 @@ def build(room, session, role: str) -> dict:
 
 def _events(session) -> list[dict]:
     """The MSEL: every inject with its time or condition, what players are expected to do, and the contingency."""
-    fired = set(session.fired)
+    fired, skipped = set(session.fired), set(session.skipped)
     out = []
     for i in session.scenario.injects:
         out.append({"id": i.id, "at": i.at, "clock": clock(i.at) if i.at is not None else "",
                     "when": _s(i.when.source if i.when is not None else ""),
                     "kind": i.kind, "from": _s(i.sender), "to": _s(i.to), "delivery": _s(i.delivery), "text": _s(i.text),
                     "expected": _s(i.expected), "objective": i.objective, "contingency": i.contingency,
-                    "fired": i.id in fired})
+                    "fired": i.id in fired, "skipped": i.id in skipped})
     return out
 
 

@@ -77,6 +77,12 @@ async def test_clock_is_the_facilitators(api):
     assert status == 200
     state = await api.state(room, codes["facilitator"])
     assert state["t"] == 25.0 and next(e for e in state["events"] if e["id"] == "birthday_booking")["fired"]
+    assert (await api.act(room, codes["facilitator"], {"skip": "ceo_call"}))[0] == 200  # due at 45m
+    assert (await api.act(room, codes["facilitator"], {"skip": "birthday_booking"}))[0] == 409  # already played
+    assert (await api.act(room, codes["facilitator"], {"step": True}))[0] == 200
+    state = await api.state(room, codes["facilitator"])
+    assert state["t"] == 90.0 and next(e for e in state["events"] if e["id"] == "ceo_call")["skipped"]
+    assert not next(e for e in state["events"] if e["id"] == "ceo_call")["fired"]
 
 
 async def test_ratings_notes_and_documents(api):

@@ -168,7 +168,10 @@ function renderFacilitator(s) {
     const cell = el("td");
     const fire = el("button", { type: "button", class: "fire" }, "Fire");
     fire.addEventListener("click", () => act({ inject: e.id }));
+    const skip = el("button", { type: "button", class: "skip" }, "Skip");
+    skip.addEventListener("click", () => act({ skip: e.id }));
     cell.appendChild(fire);
+    cell.appendChild(skip);
     row.appendChild(cell);
     return row;
   }, (row, e) => {
@@ -180,7 +183,10 @@ function renderFacilitator(s) {
     cells[4].textContent = e.expected + (e.objective ? " [" + e.objective + "]" : "");
     cells[5].textContent = e.contingency || "";
     row.classList.toggle("fired", e.fired);
+    row.classList.toggle("skipped", e.skipped);
     cells[6].firstChild.textContent = e.fired ? "Fire again" : "Fire";
+    cells[6].lastChild.hidden = e.fired || e.skipped;
+    if (e.skipped) cells[0].textContent += " (skipped)";
   });
   keyed($("queue"), s.queue || [], (q) => q.question, (q) => {
     const li = el("li", { dataset: { question: q.question } });
