@@ -176,16 +176,28 @@ def test_four_people_play_viral_receipt_in_one_room(served, tmp_path):
             fac.locator("#pause").click()
             expect(ana.locator("#pace")).to_have_text("paused", timeout=10_000)
 
-            # a foreign page cannot reach the room's API (Origin check), even with a code
+            # a page on another origin cannot open the room's stream, even holding a code (Origin check)
             evil = browser.new_context().new_page()
             evil.route("http://evil.test/", lambda route: route.fulfill(status=200, content_type="text/html", body="<p>hi</p>"))
             evil.goto("http://evil.test/")
-            api = facilitator_link.split("/room/")[0] + "/api/rooms/" + facilitator_link.split("/room/")[1].split("/")[0]
-            status = evil.evaluate("""async (url) => {
-                try { const r = await fetch(url + '/actions', {method: 'POST', headers: {'Content-Type': 'text/plain'},
-                      body: JSON.stringify({action: {pause: true}}), mode: 'no-cors'}); return r.type; }
-                catch (e) { return 'blocked: ' + e; } }""", api)
-            assert status in ("opaque",) or status.startswith("blocked")
+            stream = facilitator_link.replace("http://", "ws://").split("/room/")[0] + "/api/rooms/" + \
+                facilitator_link.split("/room/")[1].split("/")[0] + "/stream"
+            code = facilitator_link.split("#", 1)[1]
+            outcome = evil.evaluate("""([url, code]) => new Promise((resolve) => {
+                const ws = new WebSocket(url);
+                ws.onopen = () => ws.send(JSON.stringify({code}));
+                ws.onmessage = (e) => resolve('read the room: ' + e.data.slice(0, 40));
+                ws.onclose = () => resolve('refused');
+                setTimeout(() => resolve('timeout'), 10000);
+            })""", [stream, code])
+            assert outcome == "refused", outcome
+            same = fac.evaluate("""([url, code]) => new Promise((resolve) => {
+                const ws = new WebSocket(url);
+                ws.onopen = () => ws.send(JSON.stringify({code}));
+                ws.onmessage = () => { resolve('state'); ws.close(); };
+                ws.onclose = () => resolve('refused');
+            })""", [stream, code])
+            assert same == "state"  # the same request from the room's own page is answered
         finally:
             browser.close()
     assert not [p for p in problems if "Content Security Policy" in p or "Uncaught" in p], problems
