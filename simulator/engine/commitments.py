@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from simulator.format.scenario import Remedy, Scenario
 from simulator.world import analysis
 from simulator.world.judge import resemblance
+from simulator.world.judge.text import MAX_CHARS, sentences
 
 COMMITS = 0.55  # a committing sentence this close to a remedy's words commits to it
 MARGIN = 0.08  # ...and this much closer to it than to any other remedy (or it is unclear which)
@@ -40,7 +41,7 @@ class Commitment:
 
 def commitment(scenario: Scenario, result: analysis.Analysis, offered=()) -> Commitment | None:
     """The remedy a reply commits to, or None (nothing committed, or it is unclear which)."""
-    sentences = [s.text for s in result.spans if s.feature in ("promise", "solution")]
+    sentences = _committing_sentences(result)
     if not sentences or result.features.get("question") and not result.features.get("solution"):
         return None
     scored: list[tuple[float, Remedy, str]] = []
@@ -49,7 +50,7 @@ def commitment(scenario: Scenario, result: analysis.Analysis, offered=()) -> Com
             continue
         phrases = (remedy.label, *remedy.examples) if remedy.label else remedy.examples
         best, where = 0.0, ""
-        for sentence in dict.fromkeys(sentences):
+        for sentence in sentences:
             score = resemblance(sentence, phrases)
             if score > best:
                 best, where = score, sentence
@@ -62,6 +63,15 @@ def commitment(scenario: Scenario, result: analysis.Analysis, offered=()) -> Com
     if best < COMMITS or best - runner_up < MARGIN:
         return None
     return Commitment(remedy.id, remedy.label or remedy.id, _value(remedy, sentence), sentence, round(best, 4))
+
+
+def _committing_sentences(result: analysis.Analysis) -> list[str]:
+    """The whole sentences that hold a promise or a solution (spans may be a word or two)."""
+    text = result.text
+    bounds = sentences(text[:MAX_CHARS])
+    starts = [s.start for s in result.spans if s.feature in ("promise", "solution")]
+    chosen = [text[a:b] for a, b in bounds if any(a <= at < b for at in starts)]
+    return list(dict.fromkeys(chosen))
 
 
 def _value(remedy: Remedy, sentence: str) -> float:
