@@ -106,20 +106,20 @@ class MovesPart(SessionState):
         ))
         self._responded()
         acknowledging = features & {"apology", "empathy", "question", "solution"}
-        hostile = features & {"argue", "blame", "sarcasm", "insult"}
+        hostile = features & {"argue", "blame", "sarcasm", "insult", "threat"}
         if public and acknowledging and not hostile and self.acknowledged_at is None:
             self.acknowledged_at = self.t
         q = persona.quality(features)
         if public:
             valence = max(-1.0, min(1.0, q * 1.3))
-            arousal = min(1.0, 0.15 + sum(0.25 for f in ("argue", "blame", "sarcasm", "insult", "profanity", "shouting") if f in features))
+            arousal = min(1.0, 0.15 + sum(0.25 for f in ("argue", "blame", "sarcasm", "insult", "profanity", "shouting", "threat") if f in features))
             self._public_item("brand", "brand_reply", action.text, valence, arousal, item_id=post_id,
                               seeds=(self.audience.brand_node, self.audience.customer_node))
             if q > 0.15:
                 for item in self.ripple.items():
                     if item.source == "customer" and item.valence < 0:
                         self.ripple.damp(item.id, max(0.25, 1.0 - 0.9 * q), self.t)
-            if features & {"argue", "blame", "sarcasm", "insult", "profanity"}:
+            if features & {"argue", "blame", "sarcasm", "insult", "profanity", "threat"}:
                 self._screenshot(action.text, features)
         if kind == "private":
             self.private = True
@@ -150,7 +150,8 @@ class MovesPart(SessionState):
         repeated = any(similarity(action.text, r.text) >= REPEATED for r in self.replies[:-1] if r.kind == kind)
         self._react(persona.Stimulus(stim_kind, features, public=public, acknowledged=self.acknowledged_at is not None,
                                      first_private=first_private, facts_wrong=self.scenario.persona.facts_wrong,
-                                     unreasonable=self.scenario.persona.unreasonable_request, repeated=repeated))
+                                     unreasonable=self.scenario.persona.unreasonable_request, repeated=repeated,
+                                     hostile=bool(getattr(result, "hostile", ""))))
         return match
 
     def _says(self, kind: str, text: str) -> list[str]:
@@ -276,7 +277,7 @@ class MovesPart(SessionState):
         self._react(persona.Stimulus("hide", guidelines=guidelines, explained=explained, own_post=post.author == "customer"))
 
     def _screenshot(self, text: str, features) -> None:
-        moral = sum(1 for f in ("insult", "profanity", "blame", "sarcasm") if f in features) + 1
+        moral = sum(1 for f in ("insult", "profanity", "blame", "sarcasm", "threat") if f in features) + 1
         self._public_item("audience", "screenshot", f"Screenshot: \u201c{text[:140]}\u201d", -0.85, 0.9,
                           seeds=(self.audience.customer_node,), moral=moral)
 

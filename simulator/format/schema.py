@@ -370,7 +370,7 @@ SCENARIO = Obj(
         "state": Map("Declared state variables.", VARIABLE, default={}),
         "beats": List("The story: the first beat starts it.", BEAT, default=[]),
         "injects": List("Timed and conditional injects.", INJECT, default=[]),
-        "says": List("Triggers on what the trainee says, matched by meaning (docs/authoring.md, \"Matching free text\").", SAYS, default=[]),
+        "says": List("Triggers on what the trainee says, matched by meaning (docs/meaning.md).", SAYS, default=[]),
         "end": List(
             "Extra end conditions (the time limit always ends it).",
             Obj("An end condition.", {"when": Cond("Ends when this holds.", required=True), "text": Str("Why it ended.", default="")}),
