@@ -13,6 +13,7 @@ import ipaddress
 import shlex
 import socket
 import sys
+from urllib.parse import urlsplit
 
 from simulator.cli.core import load_or_fail
 from simulator.cli.errors import Failure, UsageError
@@ -29,7 +30,10 @@ def register(sub) -> None:
     p.add_argument("--drill", action="store_true", help="open the scenario as a team drill")
     p.add_argument("--seed", type=int, default=None, help="fixed seed for every browser tab (default: a new one each time)")
     p.add_argument("--public-url", metavar="URL",
-                   help="the address browsers use, when it differs from --host (e.g. http://192.168.1.20:8000)")
+                   help="the address browsers use, when it differs from --host (e.g. http://192.168.1.20:8000); "
+                        "its host name is the only name, besides this machine's addresses, the server answers to")
+    p.add_argument("--max-clients", type=int, default=None, metavar="N",
+                   help="browser tabs served at once (default 8, at most 64; each tab is a process of ~90 MB)")
     p.set_defaults(handler=cmd_serve)
 
 
@@ -76,6 +80,16 @@ def _lan_address() -> str:
 def cmd_serve(args) -> int:
     if not 1 <= args.port <= 65535:
         raise UsageError("--port takes a number from 1 to 65535")
+    # The UI package, loaded only when serving (textual-serve itself is imported later, by serve()).
+    from simulator.ui import served
+
+    max_clients = served.DEFAULT_MAX_CLIENTS if args.max_clients is None else args.max_clients
+    if not 1 <= max_clients <= served.MAX_CLIENTS_LIMIT:
+        raise UsageError(f"--max-clients takes a number from 1 to {served.MAX_CLIENTS_LIMIT}")
+    if args.public_url is not None:
+        parts = urlsplit(args.public_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError("--public-url takes an http:// or https:// address with a host name (e.g. http://192.168.1.20:8000)")
     if args.drill and not args.scenario:
         raise UsageError("--drill needs a scenario (crisis serve SCENARIO --drill)")
     if args.scenario:
@@ -102,10 +116,8 @@ def cmd_serve(args) -> int:
               "(or a firewall rule), and stop the server (Ctrl+C) when the drill is over.", file=sys.stderr)
         print(f"Open {public_url} in a browser.", file=sys.stderr)
     print("Press Ctrl+C to stop.", file=sys.stderr)
-    from simulator.ui.served import serve  # the UI package, loaded only when serving
-
     try:
-        serve(app_command(args), host, args.port, public_url)
+        served.serve(app_command(args), host, args.port, public_url, max_clients)
     except OSError as exc:
         raise Failure(f"{host}:{args.port}: error: serve: cannot listen: {exc.strerror or exc}") from None
     return 0
