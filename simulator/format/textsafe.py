@@ -11,8 +11,8 @@ Wherever such text leaves the program it goes through one of these functions:
   folds every run of whitespace into one space.
 - `markup(text)`: `terminal(text)` with Textual/Rich markup escaped, for the few Textual APIs
   that parse markup (notifications).
-- `document(text)`: text for a written document (the report, the playbook): controls and bidi
-  controls made visible, newlines and other printable Unicode (no-break spaces, emoji) kept.
+- `document(text)`: text for a written document (the report, the playbook): controls, bidi
+  controls and lone surrogates made visible, newlines and other printable Unicode (no-break spaces, emoji) kept.
 - `markdown(text)`: `document(text)` escaped for Markdown: punctuation backslashed, HTML
   brackets as entities, line-start markers (`#`, `-`, `1.`) neutralised, one line when inline.
 - `html(text)`: `document(text)` escaped for HTML text and attribute values.
@@ -41,8 +41,9 @@ def escape_char(ch: str) -> str:
 
 
 def _unsafe_in_documents(ch: str) -> bool:
+    """C0, DEL, C1, bidi controls, and lone surrogates (no encoding can write them: a JSON `\\ud800`)."""
     code = ord(ch)
-    return code < 0x20 or 0x7F <= code <= 0x9F or ch in BIDI_CONTROLS
+    return code < 0x20 or 0x7F <= code <= 0x9F or ch in BIDI_CONTROLS or 0xD800 <= code <= 0xDFFF
 
 
 def terminal(text: object, *, newlines: bool = False, collapse: bool = False) -> str:
