@@ -8,6 +8,7 @@ from pathlib import Path
 
 from simulator.cli import audit
 from simulator.cli.errors import Failure, UsageError
+from simulator.format import limits
 from simulator.format.textsafe import terminal
 from simulator.world.rules import rule
 
@@ -268,6 +269,9 @@ def cmd_run(args) -> int:
         script = load_script(args.script)
     except ScenarioError as exc:
         raise Failure(str(exc)) from None
+    if scenario.mode == "realtime" and len(script.actions) > limits.MAX_REALTIME_ACTIONS:
+        raise Failure(f"{args.script}:1:1: error: range: a play script for a real-time scenario has at most "
+                      f"{limits.MAX_REALTIME_ACTIONS} actions (this one has {len(script.actions):,})")
     seed = args.seed if args.seed is not None else (script.seed if script.seed is not None else 0)
     ws = workspace(args)
     if args.save:

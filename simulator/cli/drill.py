@@ -123,10 +123,14 @@ def cmd_fork(args) -> int:
             who = f" ({_clean(d.who)})" if d.who else ""
             print(f"{d.n:>3}  T+{format_duration(d.t):<8} {d.kind:<10} {_clean(d.label)[:90]}{who}")
         return 0
+    if len(args.action) > 20_000:
+        raise UsageError("--action is longer than 20,000 characters")
     try:
         alternative = json.loads(args.action)
     except json.JSONDecodeError as exc:
         raise UsageError(f"--action is not JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise UsageError("--action is nested too deeply (one action is a map of at most two levels)") from None
     try:
         result = fork(session, args.at, alternative, then=args.then)
     except DrillError as exc:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from simulator.format import conditions, schema, vocab
+from simulator.format import conditions, limits, schema, vocab
 from simulator.format.actions import ActionError, parse_actions
 from simulator.format.diagnostics import Diagnostic, ScenarioError, did_you_mean
 from simulator.format.specs import AudienceSpec, GroupSpec, RippleParams, SpilloverSpec
@@ -609,9 +609,16 @@ def find_scenario(ref: str | None, folders=None) -> Path:
     """
     if not ref:
         ref = STARTER_ID
+    if len(ref) > limits.MAX_REF or "\x00" in ref or limits.has_lone_surrogate(ref):
+        shown = ref[:40] + "…" if len(ref) > 40 else ref
+        raise FileNotFoundError(f"no scenario '{shown}' (an id or path of at most {limits.MAX_REF} characters, "
+                                "with no NUL or lone surrogate)")
     candidate = Path(ref)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
-        return candidate
+    try:
+        if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+            return candidate
+    except (OSError, ValueError):  # a name the OS refuses
+        pass
     searched = [Path(f) for f in (scenario_folders() if folders is None else folders)]
     files = [p for f in searched if f.exists() for p in scenario_files([f])]
     for path in files:

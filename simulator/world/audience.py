@@ -28,6 +28,7 @@ import itertools
 import json
 import math
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -533,14 +534,17 @@ def load_audience(path: Path) -> Audience | None:
             if meta.get("format") != CACHE_FORMAT:
                 return None
             arrays = {name: data[name] for name in _ARRAYS}
-    except (OSError, ValueError, KeyError):
-        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zipfile.BadZipFile, RecursionError):
+        return None  # truncated, tampered or not ours: the caller builds the audience again
     for a in arrays.values():
         a.setflags(write=False)
-    return Audience(
-        n=int(meta["n"]),
-        groups=tuple(GroupInfo(**g) for g in meta["groups"]),
-        brand_node=int(meta["brand_node"]),
-        customer_node=int(meta["customer_node"]),
-        **arrays,
-    )
+    try:
+        return Audience(
+            n=int(meta["n"]),
+            groups=tuple(GroupInfo(**g) for g in meta["groups"]),
+            brand_node=int(meta["brand_node"]),
+            customer_node=int(meta["customer_node"]),
+            **arrays,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
