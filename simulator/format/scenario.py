@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -224,7 +225,12 @@ def load_scenario(path) -> Scenario:
     """Load and check a scenario file; raises ScenarioError with every diagnostic found."""
     p = Path(path)
     try:
-        size = p.stat().st_size
+        info = p.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the reader, /dev/zero never ends
+            raise ScenarioError([Diagnostic(str(path), 1, 1, "error", "io", "not a regular file (a pipe or a device)")])
+        size = info.st_size
         if size > 1_000_000:
             raise ScenarioError([Diagnostic(str(path), 1, 1, "error", "too-large", f"the file is {size:,} bytes; the limit is 1,000,000")])
         with p.open("rb") as handle:

@@ -219,8 +219,15 @@ def _load_file(spec: AudienceSpec, base_dir: Path | None) -> tuple[int, np.ndarr
     return n, edges.reshape(-1, 2)
 
 
+MAX_EDGE_FILE_BYTES = 256 * 1024 * 1024
+
+
 def _parse_edge_list(path: Path) -> tuple[int, np.ndarray]:
     """``a b`` (or ``a,b`` / tab separated) per line; ``#`` comments; extra columns ignored."""
+    if not path.is_file():  # a FIFO or a device (/dev/zero) would block or never end
+        raise AudienceError(f"audience file {path} is not a regular file")
+    if path.stat().st_size > MAX_EDGE_FILE_BYTES:
+        raise AudienceError(f"audience file {path} is larger than {MAX_EDGE_FILE_BYTES // (1024 * 1024)} MiB")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
