@@ -15,6 +15,7 @@ import sys
 from simulator.cli.core import _clean, emit, load_or_fail, load_saved, workspace
 from simulator.cli.errors import Failure, UsageError
 from simulator.format.durations import format_duration, parse_duration
+from simulator.format.textsafe import json_text
 
 
 def register(sub) -> None:
@@ -114,8 +115,8 @@ def cmd_fork(args) -> int:
     listed = decisions(session)
     if args.list:
         if args.json:
-            print(json.dumps({"decisions": [{"n": d.n, "t": d.t, "kind": d.kind, "label": d.label, "who": d.who}
-                                            for d in listed]}, ensure_ascii=False))
+            print(json_text(json.dumps({"decisions": [{"n": d.n, "t": d.t, "kind": d.kind, "label": d.label, "who": d.who}
+                                            for d in listed]}, ensure_ascii=False)))
             return 0
         if not listed:
             print("no decisions in this session")
@@ -136,7 +137,7 @@ def cmd_fork(args) -> int:
     except DrillError as exc:
         raise Failure(f"{path}:1:1: error: fork: {exc}") from None
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True))
+        print(json_text(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True)))
         return 0
     at = result.at
     print(f"Decision {at.n} at T+{format_duration(at.t)}: {_clean(at.label)[:100]}")
@@ -165,7 +166,7 @@ def cmd_worst_case(args) -> int:
     except DrillError as exc:
         raise Failure(f"{path}:1:1: error: drill: {exc}") from None
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True))
+        print(json_text(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True)))
         return 0
     print(f"From T+{format_duration(result.t)}, {format_duration(result.horizon)} ahead, {result.rollouts} rollouts per course "
           f"of the customer's next post (seed {result.seed})")

@@ -16,6 +16,7 @@ from simulator.cli.core import _clean, load_or_fail, workspace
 from simulator.cli.errors import UsageError
 from simulator.format import limits
 from simulator.format.durations import format_duration, parse_duration
+from simulator.format.textsafe import json_text
 
 
 def register(sub) -> None:
@@ -78,7 +79,7 @@ def cmd_forecast(args) -> int:
     if args.json:
         out = {"scenario": scenario.id, "seed": args.seed, "audience": session.audience.n, **result.to_json(),
                "horizon": horizon, "histogram": [{"lo": lo, "hi": hi, "count": int(c)} for lo, hi, c in bins]}
-        print(json.dumps(out, ensure_ascii=False, sort_keys=True))
+        print(json_text(json.dumps(out, ensure_ascii=False, sort_keys=True)))
         return 0
     print(f"Worst case if nobody answers: {_clean(scenario.title)}")
     print(f"{args.rollouts:,} rollouts of the complaint over {session.audience.n:,} people, "

@@ -129,3 +129,15 @@ def test_csv_cells_of_any_unicode_never_start_a_formula(text):
 def test_a_lone_surrogate_is_shown_as_an_escape_in_documents():
     assert ts.document("a\ud800b") == "a\\ud800b"
     assert ts.html("\udfff") == "\\udfff"
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(ANY, st.one_of(ANY, st.lists(ANY, max_size=3)), max_size=4))
+def test_json_text_is_the_same_value_with_nothing_a_terminal_obeys(value):
+    import json
+
+    out = ts.json_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    assert json.loads(out) == value
+    out.encode("utf-8")
+    assert _no_controls(out)
+    assert not any(0x7F <= ord(ch) <= 0x9F or 0xD800 <= ord(ch) <= 0xDFFF or ch in "\u2028\u2029" for ch in out)

@@ -336,3 +336,14 @@ def test_a_truncated_or_tampered_audience_cache_is_rebuilt(home, tmp_path, capsy
         again = new_session(workspace(), scenario, 3)
         assert (again.ripple.audience.reach == reach).all()
         assert npz.exists() and npz.with_name(npz.name + ".sha256").exists()  # rebuilt and saved again
+
+
+def test_json_outputs_escape_bidi_and_c1_characters(home, script, capsys):
+    assert main(["run", "stock-check", "--script", str(script), "--save", "--trainee", "Pat\u202eevil\u0085"]) == 2
+    assert "control characters" in _err(capsys)  # U+0085 is a C1 control: refused as a name
+    assert main(["run", "stock-check", "--script", str(script), "--save", "--trainee", "Pat\u202eevil"]) == 0
+    capsys.readouterr()
+    assert main(["history", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "\u202e" not in out and "\\u202e" in out
+    assert json.loads(out)["sessions"][0]["trainee"] == "Pat\u202eevil"  # the same value, escaped
