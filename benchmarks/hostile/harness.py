@@ -55,7 +55,12 @@ class Result:
         self.tried = 0
         self.failures: list[str] = []
 
+    trace = False
+
     def check(self, name: str, ok: bool, note: str = "") -> None:
+        if self.trace:
+            sys.__stderr__.write(f"{'ok ' if ok else 'NOT'} {name} {note[:200] if not ok else ''}\n")
+            sys.__stderr__.flush()
         self.tried += 1
         if not ok:
             self.failures.append(f"{name}: {note}"[:400])
@@ -325,6 +330,8 @@ def _after(home: Path, r: Result, name: str) -> None:
     sessions = home / "sessions"
     partial = []
     for p in sessions.glob("*.jsonl") if sessions.exists() else []:
+        if p.is_symlink() or not p.is_file() or p.stat().st_size > 64 << 20:
+            continue  # planted by the harness itself (/dev/zero, a FIFO, a sparse giant)
         with contextlib.suppress(OSError):
             raw = p.read_bytes()
             if raw and not raw.endswith(b"\n") and b"\n" not in raw:
@@ -627,6 +634,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--surface", choices=sorted(SURFACES), action="append")
     parser.add_argument("-v", "--verbose", action="store_true")
+    parser.add_argument("--trace", action="store_true", help="print every case as it is tried (on stderr)")
     args = parser.parse_args()
     total_ok = True
     with tempfile.TemporaryDirectory(prefix="crisis-hostile-") as tmp:
@@ -634,6 +642,7 @@ def main() -> int:
             base = Path(tmp) / name
             base.mkdir()
             r = Result()
+            r.trace = args.trace
             started = time.monotonic()
             SURFACES[name](base, r)
             sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__  # a case that hung may have left them redirected

@@ -92,6 +92,7 @@ class HostPolicy:
         self.any_interface = bound in ("0.0.0.0", "::", "")
         self.names = set(self.LOOPBACK_NAMES) | {bound}
         self.public_port: int | None = None
+        self.scheme = (urlsplit(public_url).scheme if public_url else "") or "http"
         if public_url:
             parsed = _host_and_port(urlsplit(public_url).netloc)
             if parsed:
@@ -114,11 +115,11 @@ class HostPolicy:
         return name.startswith("127.") and _is_ip(name)
 
     def origin_ok(self, origin: str | None, host_header: str | None) -> bool:
-        """A browser's Origin must be this very server (scheme http/https, the Host the request came to)."""
+        """A browser's Origin must be this very server (the public URL's scheme, the Host the request came to)."""
         if origin is None:
             return True  # not a browser: a browser always sends Origin on a websocket
         parts = urlsplit(origin)
-        if parts.scheme not in ("http", "https") or not host_header:
+        if parts.scheme != self.scheme or not host_header:  # https://same-host is another origin than http://
             return False
         return parts.netloc.lower() == host_header.lower() and self.host_ok(parts.netloc)
 

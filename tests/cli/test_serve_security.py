@@ -67,6 +67,8 @@ def test_origin_must_be_the_same_server():
     assert not policy.origin_ok("http://localhost:8000", "127.0.0.1:8000")
     assert not policy.origin_ok("null", "127.0.0.1:8000")
     assert not policy.origin_ok("https://evil.example", "127.0.0.1:8000")
+    assert not policy.origin_ok("https://127.0.0.1:8000", "127.0.0.1:8000")  # another scheme is another origin
+    assert SV.HostPolicy("0.0.0.0", 8000, "https://drill.example").origin_ok("https://drill.example", "drill.example")
 
 
 def test_a_tab_asking_for_a_huge_terminal_gets_a_bounded_one(monkeypatch):
