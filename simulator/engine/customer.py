@@ -13,8 +13,8 @@ from simulator.engine.ledger import Post
 from simulator.engine.state import SessionState
 from simulator.world import persona
 from simulator.world.judge import resemblance, similarity
-from simulator.world.judge.text import sentences
 from simulator.world.judge.deadline import find as find_deadline
+from simulator.world.judge.text import sentences
 from simulator.world.ripple import Item
 
 NAMES_PROMISE = 0.35  # an authored broken-promise line this close to the broken promise already names it

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from simulator.engine import payloads as P
+from simulator.engine.commitments import Commitment, commitment
 from simulator.engine.ledger import Post, Promise, Record, ReplyRecord
 from simulator.engine.state import SessionError, SessionState
-from simulator.engine.commitments import Commitment, commitment
 from simulator.engine.story import SAME_WORDS, closest_choice
 from simulator.engine.team import needless_escalation
 from simulator.format.actions import Offer

@@ -179,7 +179,7 @@ def closest_choice(kind: str, features: frozenset, offered, text: str = "") -> C
     """
     best, best_score = None, 0.0
     for choice in offered:
-        if choice.action != kind or not (choice.tagged and choice.features or choice.examples):
+        if choice.action != kind or not ((choice.tagged and choice.features) or choice.examples):
             continue
         tagged = frozenset(choice.features)
         if bool(tagged & TONE) != bool(features & TONE):

@@ -18,7 +18,6 @@ pure function of (archetype, state, stimulus, rng) so a session replays byte for
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
