@@ -229,9 +229,15 @@ def open_session(ws: Workspace, scenario: Scenario, seed: int, *, trainee: str =
     store = ws.store
     path = store.new_path(scenario.id, seed)
     writer = T.Writer.for_session(path, scenario, seed, start, trainee, what=what)
-    session = Session(scenario, seed, writer=writer, start=start, trainee=trainee, shelf=ws.audiences)
-    store.register(path, scenario, seed, trainee)
+    try:
+        session = Session(scenario, seed, writer=writer, start=start, trainee=trainee, shelf=ws.audiences)
+        store.register(path, scenario, seed, trainee)
+    except BaseException:  # nothing half-made is left: no header-only transcript, no row
+        writer.abandon()
+        writer.close()
+        raise
     writer.on_step = store.progress_hook(path)
+    writer.on_abandon = lambda: store.forget(path)
     return session
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from simulator.cli.core import load_or_fail, locate_or_fail
 from simulator.cli.errors import Failure, UsageError
-from simulator.format.textsafe import terminal
+from simulator.format.textsafe import json_text, terminal
 
 
 def register(sub) -> None:
@@ -120,7 +120,7 @@ def cmd_lint(args) -> int:
     warnings = sum(1 for r in results for d in r.diagnostics if d.severity == "warning")
     errors = sum(1 for r in results for d in r.diagnostics if d.severity == "error")
     if args.format == "json":
-        print(json.dumps({"files": [r.to_json() for r in results], "warnings": warnings, "errors": errors}, ensure_ascii=False))
+        print(json_text(json.dumps({"files": [r.to_json() for r in results], "warnings": warnings, "errors": errors}, ensure_ascii=False)))
     else:
         for r in results:
             for d in r.diagnostics:
@@ -181,9 +181,9 @@ def cmd_test(args) -> int:
     passed = sum(1 for r in results if r.passed)
     failed = len(results) - passed
     if args.json:
-        print(json.dumps({"passed": passed, "failed": failed, "errors": [d.to_json() for d in problems],
-                          "tests": [{**r.to_json(), **({"trace": r.trace_json()} if args.verbose else {})} for r in results]},
-                         ensure_ascii=False))
+        print(json_text(json.dumps({"passed": passed, "failed": failed, "errors": [d.to_json() for d in problems],
+                                    "tests": [{**r.to_json(), **({"trace": r.trace_json()} if args.verbose else {})}
+                                              for r in results]}, ensure_ascii=False)))
     else:
         for d in problems:
             _out(d.format())
@@ -232,7 +232,7 @@ def cmd_fuzz(args) -> int:
         return 1 if run.error else 0
     report = fuzz(scenario, args.runs, args.seed, args.max_actions)
     if args.json:
-        print(json.dumps(report.to_json(), ensure_ascii=False))
+        print(json_text(json.dumps(report.to_json(), ensure_ascii=False)))
         return 1 if report.failed else 0
     _out(f"{scenario.id}: {report.runs} runs, seeds {args.seed}..{args.seed + report.runs - 1}")
     errors = [p for p in report.problems if p.kind == "error"]
@@ -284,7 +284,7 @@ def cmd_stats(args) -> int:
         scenario = load_or_fail(ref)
         rows.append((scenario, stats_of(scenario)))
     if args.json:
-        print(json.dumps({"scenarios": [{"id": s.id, "path": s.path, **st.to_json()} for s, st in rows]}, ensure_ascii=False))
+        print(json_text(json.dumps({"scenarios": [{"id": s.id, "path": s.path, **st.to_json()} for s, st in rows]}, ensure_ascii=False)))
         return 0
     for scenario, st in rows:
         _out(f"{scenario.id} ({scenario.path})")

@@ -8,7 +8,8 @@ from pathlib import Path
 
 from simulator.cli import audit
 from simulator.cli.errors import Failure, UsageError
-from simulator.format.textsafe import terminal
+from simulator.format import limits
+from simulator.format.textsafe import json_text, terminal
 from simulator.world.rules import rule
 
 
@@ -156,7 +157,7 @@ def cmd_list(args) -> int:
     } for s in catalog.scenarios]
     problems = [{"path": b.path, "errors": b.errors} for b in catalog.broken]
     if args.json:
-        print(json.dumps({"scenarios": entries, "invalid": problems}, ensure_ascii=False))
+        print(json_text(json.dumps({"scenarios": entries, "invalid": problems}, ensure_ascii=False)))
         return 0
     from simulator.format.durations import format_duration
 
@@ -222,7 +223,7 @@ def cmd_validate(args) -> int:
         all_diags += diags
         results.append({"path": str(path), "valid": not diags, "diagnostics": [d.to_json() for d in diags]})
     if args.format == "json":
-        print(json.dumps({"valid": not all_diags, "files": results}, ensure_ascii=False))
+        print(json_text(json.dumps({"valid": not all_diags, "files": results}, ensure_ascii=False)))
     else:
         for d in all_diags:
             print(_clean_line(d.format()), file=sys.stderr)
@@ -271,6 +272,9 @@ def cmd_run(args) -> int:
         script = load_script(args.script)
     except ScenarioError as exc:
         raise Failure(str(exc)) from None
+    if scenario.mode == "realtime" and len(script.actions) > limits.MAX_REALTIME_ACTIONS:
+        raise Failure(f"{args.script}:1:1: error: range: a play script for a real-time scenario has at most "
+                      f"{limits.MAX_REALTIME_ACTIONS} actions (this one has {len(script.actions):,})")
     seed = args.seed if args.seed is not None else (script.seed if script.seed is not None else 0)
     ws = workspace(args)
     if args.save:
@@ -296,7 +300,7 @@ def cmd_run(args) -> int:
             out["session"] = saved
         if args.trace:
             out["trace"] = [entry.to_json() for entry in session.trace]
-        print(json.dumps(out, ensure_ascii=False, sort_keys=True))
+        print(json_text(json.dumps(out, ensure_ascii=False, sort_keys=True)))
     else:
         if args.trace:
             from simulator.authoring.tracing import render
@@ -368,10 +372,10 @@ def cmd_analyze(args) -> int:
                 if row.error:
                     failed += 1
                     print(f"{source}:{row.line}:1: error: {row.error}", file=sys.stderr)
-                    print(json.dumps({"line": row.line, "error": row.error}), flush=False)
+                    print(json_text(json.dumps({"line": row.line, "error": row.error})), flush=False)
                     continue
                 result = audit.judge_row(row, unreasonable=args.unreasonable)
-                print(json.dumps(result, ensure_ascii=False, sort_keys=True))
+                print(json_text(json.dumps(result, ensure_ascii=False, sort_keys=True)))
         except audit.AuditError as exc:
             raise Failure(f"crisis: error: {source}: {exc}") from None
         return 1 if failed else 0
@@ -384,7 +388,7 @@ def cmd_analyze(args) -> int:
     context = audit.context_for(args.context, args.name, args.unreasonable)
     result = audit.analyse(text, context)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True))
+        print(json_text(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True)))
         return 0
     print(audit.describe(result))
     return 0

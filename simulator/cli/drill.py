@@ -15,6 +15,7 @@ import sys
 from simulator.cli.core import _clean, emit, load_or_fail, load_saved, workspace
 from simulator.cli.errors import Failure, UsageError
 from simulator.format.durations import format_duration, parse_duration
+from simulator.format.textsafe import json_text
 
 
 def register(sub) -> None:
@@ -114,8 +115,8 @@ def cmd_fork(args) -> int:
     listed = decisions(session)
     if args.list:
         if args.json:
-            print(json.dumps({"decisions": [{"n": d.n, "t": d.t, "kind": d.kind, "label": d.label, "who": d.who}
-                                            for d in listed]}, ensure_ascii=False))
+            print(json_text(json.dumps({"decisions": [{"n": d.n, "t": d.t, "kind": d.kind, "label": d.label, "who": d.who}
+                                            for d in listed]}, ensure_ascii=False)))
             return 0
         if not listed:
             print("no decisions in this session")
@@ -123,16 +124,20 @@ def cmd_fork(args) -> int:
             who = f" ({_clean(d.who)})" if d.who else ""
             print(f"{d.n:>3}  T+{format_duration(d.t):<8} {d.kind:<10} {_clean(d.label)[:90]}{who}")
         return 0
+    if len(args.action) > 20_000:
+        raise UsageError("--action is longer than 20,000 characters")
     try:
         alternative = json.loads(args.action)
     except json.JSONDecodeError as exc:
         raise UsageError(f"--action is not JSON: {exc.msg} at column {exc.colno}") from None
+    except RecursionError:
+        raise UsageError("--action is nested too deeply (one action is a map of at most two levels)") from None
     try:
         result = fork(session, args.at, alternative, then=args.then)
     except DrillError as exc:
         raise Failure(f"{path}:1:1: error: fork: {exc}") from None
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True))
+        print(json_text(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True)))
         return 0
     at = result.at
     print(f"Decision {at.n} at T+{format_duration(at.t)}: {_clean(at.label)[:100]}")
@@ -161,7 +166,7 @@ def cmd_worst_case(args) -> int:
     except DrillError as exc:
         raise Failure(f"{path}:1:1: error: drill: {exc}") from None
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True))
+        print(json_text(json.dumps(result.to_json(), ensure_ascii=False, sort_keys=True)))
         return 0
     print(f"From T+{format_duration(result.t)}, {format_duration(result.horizon)} ahead, {result.rollouts} rollouts per course "
           f"of the customer's next post (seed {result.seed})")

@@ -14,7 +14,9 @@ import time
 
 from simulator.cli.core import _clean, load_or_fail, workspace
 from simulator.cli.errors import UsageError
+from simulator.format import limits
 from simulator.format.durations import format_duration, parse_duration
+from simulator.format.textsafe import json_text
 
 
 def register(sub) -> None:
@@ -56,8 +58,8 @@ def cmd_forecast(args) -> int:
     from simulator.services import new_session
     from simulator.world.forecast import forecast_cascades, histogram
 
-    if args.rollouts < 1 or args.rollouts > 1_000_000:
-        raise UsageError("--rollouts must be between 1 and 1,000,000")
+    if args.rollouts < 1 or args.rollouts > limits.MAX_ROLLOUTS:  # the batch grows with them: see limits.py
+        raise UsageError(f"--rollouts must be between 1 and {limits.MAX_ROLLOUTS:,}")
     if args.workers < 1 or args.workers > 64:
         raise UsageError("--workers must be between 1 and 64")
     scenario = load_or_fail(args.scenario)
@@ -77,7 +79,7 @@ def cmd_forecast(args) -> int:
     if args.json:
         out = {"scenario": scenario.id, "seed": args.seed, "audience": session.audience.n, **result.to_json(),
                "horizon": horizon, "histogram": [{"lo": lo, "hi": hi, "count": int(c)} for lo, hi, c in bins]}
-        print(json.dumps(out, ensure_ascii=False, sort_keys=True))
+        print(json_text(json.dumps(out, ensure_ascii=False, sort_keys=True)))
         return 0
     print(f"Worst case if nobody answers: {_clean(scenario.title)}")
     print(f"{args.rollouts:,} rollouts of the complaint over {session.audience.n:,} people, "

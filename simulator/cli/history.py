@@ -13,7 +13,7 @@ import sys
 
 from simulator.cli.core import workspace
 from simulator.cli.errors import Failure
-from simulator.format.textsafe import terminal
+from simulator.format.textsafe import json_text, terminal
 
 
 def register(sub) -> None:
@@ -64,7 +64,7 @@ def cmd_history(args) -> int:
             "scenarios": progress,
             "skipped": [{"id": r.id, "path": r.path, "error": why} for r, why in bad],
         }
-        print(json.dumps(out, ensure_ascii=False, sort_keys=True))
+        print(json_text(json.dumps(out, ensure_ascii=False, sort_keys=True)))
         return 0
     if args.rebuild:
         print(f"rebuilt the index from {len(rows)} transcript(s) in {store.sessions_dir}")

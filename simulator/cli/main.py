@@ -11,6 +11,7 @@ this one.
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import os
 import pkgutil
@@ -19,6 +20,8 @@ from pathlib import Path
 
 from simulator.cli.core import open_home
 from simulator.cli.errors import Failure, UsageError
+from simulator.format import limits
+from simulator.format.limits import CleanError
 
 NOT_COMMANDS = frozenset({"main", "errors", "audit"})  # helpers, not command groups
 
@@ -99,6 +102,7 @@ def main(argv=None) -> int:
     if handler is None:
         handler = open_home
     try:
+        _check_bounds(args)
         return int(handler(args) or 0)
     except UsageError as exc:
         print(f"crisis: error: {exc}", file=sys.stderr)
@@ -107,17 +111,59 @@ def main(argv=None) -> int:
         if str(exc):
             print(str(exc), file=sys.stderr)
         return 1
+    except CleanError as exc:
+        print(f"crisis: error: {exc}", file=sys.stderr)
+        return 1
+    except RecursionError:
+        print("crisis: error: the input is nested too deeply to read", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("crisis: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
     except Exception as exc:  # a bug of ours: one line for the user, the traceback on request
-        if os.environ.get("CRISIS_DEBUG"):
-            raise
-        print(f"crisis: internal error: {type(exc).__name__}: {exc} "
-              "(run again with CRISIS_DEBUG=1 to see where, and please report it)", file=sys.stderr)
-        return 1
+        return _internal(exc)
+
+
+def _internal(exc: BaseException) -> int:
+    if os.environ.get("CRISIS_DEBUG"):
+        raise exc
+    print(f"crisis: internal error: {type(exc).__name__}: {exc} "
+          "(run again with CRISIS_DEBUG=1 to see where, and please report it)", file=sys.stderr)
+    return 1
+
+
+# Errors of the machine (a full disk, a read-only or unwritable home, a name the OS refuses):
+# reported as what they are, with what to do.
+ENVIRONMENT_ERRNOS = {
+    errno.ENOSPC: " (the disk is full: free some space and run again)",
+    errno.EDQUOT: " (the disk quota is used up)",
+    errno.EROFS: " (a read-only file system: give a writable --home or CRISIS_HOME)",
+    errno.EACCES: " (permission denied: give a writable --home or CRISIS_HOME)",
+    errno.EPERM: " (not permitted: give a writable --home or CRISIS_HOME)",
+    errno.ENAMETOOLONG: " (a name longer than the file system allows)",
+    errno.ENOTDIR: " (a file is in the way of a directory)",
+    errno.EISDIR: " (a directory where a file was expected)",
+    errno.EIO: " (an input/output error from the disk)",
+}
+
+
+def _check_bounds(args) -> None:
+    """Seeds and names are bounded where they come in (docs/limits.md)."""
+    for attr in ("seed", "show"):
+        value = getattr(args, attr, None)
+        if value is not None:
+            try:
+                limits.seed(value, f"--{attr}")
+            except CleanError as exc:
+                raise UsageError(str(exc)) from None
+    trainee = getattr(args, "trainee", None)
+    if trainee:
+        try:
+            limits.name(trainee, "--trainee")
+        except CleanError as exc:
+            raise UsageError(str(exc)) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

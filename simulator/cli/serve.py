@@ -16,11 +16,13 @@ import ipaddress
 import shlex
 import socket
 import sys
+from urllib.parse import urlsplit
 
 from simulator.cli.core import load_or_fail
 from simulator.cli.errors import Failure, UsageError
 
 DEFAULT_PORT = 8000
+ROOM_MAX_CLIENTS = 40  # screens per drill room
 
 
 def register(sub) -> None:
@@ -33,14 +35,17 @@ def register(sub) -> None:
     p.add_argument("--drill", action="store_true", help="open the scenario as a team drill")
     p.add_argument("--seed", type=int, default=None, help="fixed seed for every browser tab (default: a new one each time)")
     p.add_argument("--public-url", metavar="URL",
-                   help="the address browsers use, when it differs from --host (e.g. http://192.168.1.20:8000)")
+                   help="the address browsers use, when it differs from --host (e.g. http://192.168.1.20:8000); "
+                        "its host name is the only name, besides this machine's addresses, the server answers to")
     p.add_argument("--tui", action="store_true", help="serve the single-player terminal UI (one process per tab) instead of rooms")
     p.add_argument("--team", action="append", default=[], metavar="ROLE=NAME",
                    help="rooms: who sits in a role of the first room (repeat)")
     p.add_argument("--allow-host", action="append", default=[], metavar="NAME",
                    help="rooms: another Host name browsers use (a reverse proxy's); others are refused")
     p.add_argument("--max-rooms", type=int, default=20, metavar="N", help="rooms: at most N rooms at once (default 20)")
-    p.add_argument("--max-clients", type=int, default=40, metavar="N", help="rooms: at most N screens per room (default 40)")
+    p.add_argument("--max-clients", type=int, default=None, metavar="N",
+                   help=f"rooms: at most N screens per room (default {ROOM_MAX_CLIENTS}); --tui: browser tabs served at "
+                        "once (default 8, at most 64; each tab is a process of ~90 MB)")
     p.set_defaults(handler=cmd_serve)
 
 
@@ -87,8 +92,20 @@ def _lan_address() -> str:
 def cmd_serve(args) -> int:
     if not 1 <= args.port <= 65535:
         raise UsageError("--port takes a number from 1 to 65535")
+    if args.public_url is not None:
+        parts = urlsplit(args.public_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise UsageError("--public-url takes an http:// or https:// address with a host name (e.g. http://192.168.1.20:8000)")
     if not getattr(args, "tui", True):
+        if args.max_clients is None:
+            args.max_clients = ROOM_MAX_CLIENTS
         return _serve_rooms(args)
+    # The UI package, loaded only when serving (textual-serve itself is imported later, by serve()).
+    from simulator.ui import served
+
+    max_clients = served.DEFAULT_MAX_CLIENTS if args.max_clients is None else args.max_clients
+    if not 1 <= max_clients <= served.MAX_CLIENTS_LIMIT:
+        raise UsageError(f"--max-clients takes a number from 1 to {served.MAX_CLIENTS_LIMIT}")
     if args.drill and not args.scenario:
         raise UsageError("--drill needs a scenario (crisis serve SCENARIO --drill)")
     if args.scenario:
@@ -115,10 +132,8 @@ def cmd_serve(args) -> int:
               "(or a firewall rule), and stop the server (Ctrl+C) when the drill is over.", file=sys.stderr)
         print(f"Open {public_url} in a browser.", file=sys.stderr)
     print("Press Ctrl+C to stop.", file=sys.stderr)
-    from simulator.ui.served import serve  # the UI package, loaded only when serving
-
     try:
-        serve(app_command(args), host, args.port, public_url)
+        served.serve(app_command(args), host, args.port, public_url, max_clients)
     except OSError as exc:
         raise Failure(f"{host}:{args.port}: error: serve: cannot listen: {exc.strerror or exc}") from None
     return 0

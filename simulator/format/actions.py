@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from simulator.format import limits
 from simulator.format.diagnostics import did_you_mean
 from simulator.format.durations import parse_duration
 
@@ -142,6 +143,8 @@ def _text(value, where, kind) -> str:
     text = str(value)
     if len(text) > MAX_TEXT:
         raise ActionError(f"{kind} text is longer than {MAX_TEXT} characters", where)
+    if limits.has_lone_surrogate(text):
+        raise ActionError(f"{kind} text has a lone surrogate, which no file can hold (a stray \\ud800-\\udfff escape?)", where)
     return text
 
 

@@ -12,11 +12,12 @@ import contextlib
 import dataclasses
 import hashlib
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from simulator.format import conditions, schema, vocab
+from simulator.format import conditions, limits, schema, vocab
 from simulator.format.actions import ActionError, parse_actions
 from simulator.format.diagnostics import Diagnostic, ScenarioError, did_you_mean
 from simulator.format.specs import AudienceSpec, GroupSpec, RippleParams, SpilloverSpec
@@ -282,7 +283,12 @@ def load_scenario(path) -> Scenario:
     """Load and check a scenario file; raises ScenarioError with every diagnostic found."""
     p = Path(path)
     try:
-        size = p.stat().st_size
+        info = p.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the reader, /dev/zero never ends
+            raise ScenarioError([Diagnostic(str(path), 1, 1, "error", "io", "not a regular file (a pipe or a device)")])
+        size = info.st_size
         if size > 1_000_000:
             raise ScenarioError([Diagnostic(str(path), 1, 1, "error", "too-large", f"the file is {size:,} bytes; the limit is 1,000,000")])
         with p.open("rb") as handle:
@@ -746,9 +752,16 @@ def find_scenario(ref: str | None, folders=None) -> Path:
     """
     if not ref:
         ref = STARTER_ID
+    if len(ref) > limits.MAX_REF or "\x00" in ref or limits.has_lone_surrogate(ref):
+        shown = ref[:40] + "…" if len(ref) > 40 else ref
+        raise FileNotFoundError(f"no scenario '{shown}' (an id or path of at most {limits.MAX_REF} characters, "
+                                "with no NUL or lone surrogate)")
     candidate = Path(ref)
-    if candidate.suffix in (".yaml", ".yml") or candidate.exists():
-        return candidate
+    try:
+        if candidate.suffix in (".yaml", ".yml") or candidate.exists():
+            return candidate
+    except (OSError, ValueError):  # a name the OS refuses
+        pass
     searched = [Path(f) for f in (scenario_folders() if folders is None else folders)]
     files = [p for f in searched if f.exists() for p in scenario_files([f])]
     for path in files:

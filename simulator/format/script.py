@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.format import limits
 from simulator.format.actions import ActionError, parse_action
 from simulator.format.diagnostics import Diagnostic, ScenarioError
 from simulator.format.yamlsafe import load_checked
@@ -38,10 +39,18 @@ def load_script(path) -> Script:
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         line, col = loaded.mark(("seed",))
         problems.append(Diagnostic(p, line, col, "error", "type", "seed must be a whole number"))
+    elif seed is not None and not limits.SEED_MIN <= seed <= limits.SEED_MAX:
+        line, col = loaded.mark(("seed",))
+        problems.append(Diagnostic(p, line, col, "error", "range", "seed must be between -2^63 and 2^63-1 (a signed 64-bit number)"))
     entries = data.get("actions", [])
     if not isinstance(entries, list):
         line, col = loaded.mark(("actions",))
         problems.append(Diagnostic(p, line, col, "error", "type", "actions must be a list"))
+        entries = []
+    if len(entries) > limits.MAX_SCRIPT_ACTIONS:
+        line, col = loaded.mark(("actions",))
+        problems.append(Diagnostic(p, line, col, "error", "range",
+                                   f"a play script has at most {limits.MAX_SCRIPT_ACTIONS:,} actions (this one has {len(entries):,})"))
         entries = []
     actions = []
     marks = tuple(loaded.mark(("actions", i)) if isinstance(loaded.data, dict) else loaded.mark((i,)) for i in range(len(entries)))

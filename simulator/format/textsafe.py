@@ -11,11 +11,12 @@ Wherever such text leaves the program it goes through one of these functions:
   folds every run of whitespace into one space.
 - `markup(text)`: `terminal(text)` with Textual/Rich markup escaped, for the few Textual APIs
   that parse markup (notifications).
-- `document(text)`: text for a written document (the report, the playbook): controls and bidi
-  controls made visible, newlines and other printable Unicode (no-break spaces, emoji) kept.
+- `document(text)`: text for a written document (the report, the playbook): controls, bidi
+  controls and lone surrogates made visible, newlines and other printable Unicode (no-break spaces, emoji) kept.
 - `markdown(text)`: `document(text)` escaped for Markdown: punctuation backslashed, HTML
   brackets as entities, line-start markers (`#`, `-`, `1.`) neutralised, one line when inline.
 - `html(text)`: `document(text)` escaped for HTML text and attribute values.
+- `json_text(encoded)`: JSON printed to a terminal or a file with C1, bidi and surrogates escaped.
 - `csv_cell(text)` / `csv_value(cell)`: a spreadsheet cell that no spreadsheet runs as a
   formula (a leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'` in front), and its
   exact inverse, so what we export comes back unchanged when imported.
@@ -41,8 +42,9 @@ def escape_char(ch: str) -> str:
 
 
 def _unsafe_in_documents(ch: str) -> bool:
+    """C0, DEL, C1, bidi controls, and lone surrogates (no encoding can write them: a JSON `\\ud800`)."""
     code = ord(ch)
-    return code < 0x20 or 0x7F <= code <= 0x9F or ch in BIDI_CONTROLS
+    return code < 0x20 or 0x7F <= code <= 0x9F or ch in BIDI_CONTROLS or 0xD800 <= code <= 0xDFFF
 
 
 def terminal(text: object, *, newlines: bool = False, collapse: bool = False) -> str:
@@ -105,6 +107,17 @@ def markdown(text: object, *, inline: bool = True) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return _MD_LINE_START.sub(_md_line_start, text)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+
+
+def json_text(encoded: str) -> str:
+    """JSON text (from `json.dumps(..., ensure_ascii=False)`) with DEL, C1 controls, bidi controls,
+    line separators and lone surrogates written as `\\uXXXX` escapes: the same JSON value, but
+    nothing a terminal acts on when it is printed, and always valid UTF-8. (JSON already escapes
+    C0 controls; these characters can only occur inside strings, where an escape means the same.)"""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
 
 
 def csv_cell(text: object) -> str:

@@ -11,6 +11,7 @@ overrides, and scenario files are small.
 from __future__ import annotations
 
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -266,7 +267,10 @@ def load_bytes(raw: bytes) -> Loaded:
 def load_path(path) -> Loaded:
     """Read and parse a file. Raises YamlError (with position) or OSError."""
     p = Path(path)
-    size = p.stat().st_size
+    info = p.stat()
+    if not stat.S_ISREG(info.st_mode):  # a FIFO would block, /dev/zero never ends
+        raise YamlError(1, 1, "not-a-file", "not a regular file (a pipe, a device or a directory)")
+    size = info.st_size
     if size > MAX_BYTES:
         raise YamlError(1, 1, "too-large", f"the file is {size:,} bytes; the limit is {MAX_BYTES:,}")
     with p.open("rb") as handle:

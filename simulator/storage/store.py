@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import math
 import os
 import re
 import sqlite3
@@ -19,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.format import limits
 from simulator.storage import transcript as T
 
 SCHEMA = """
@@ -42,6 +44,44 @@ CREATE TABLE IF NOT EXISTS sessions (
 );
 CREATE INDEX IF NOT EXISTS sessions_scenario ON sessions(scenario, started);
 """
+
+
+BUSY_SECONDS = 10.0  # how long a command waits for another process's write to finish
+
+
+class IndexBusy(limits.CleanError):
+    """Another process holds the history index's lock: it is healthy, only busy. Try again later."""
+
+
+class IndexUnavailable(limits.CleanError):
+    """The index cannot be opened or written for a reason of the machine (read-only, full, no permission)."""
+
+
+class IndexDamaged(sqlite3.DatabaseError):
+    """The index file is not a (sound) SQLite database: it is rebuilt from the transcripts."""
+
+
+_BUSY = ("locked", "busy")
+_UNAVAILABLE = {"readonly": "the file system or the file is read-only", "read-only": "the file system or the file is read-only",
+                "disk is full": "the disk is full", "unable to open": "the file cannot be opened (permissions?)",
+                "disk i/o": "an input/output error from the disk", "permission": "permission denied"}
+
+
+def classify(exc: sqlite3.Error, db_path) -> Exception:
+    """Tell busy, unavailable and damaged apart (all arrive as sqlite3 errors; only damage warrants a rebuild)."""
+    text = str(exc).lower()
+    if any(word in text for word in _BUSY):
+        return IndexBusy(f"{db_path}: the history index is busy: another crisis process is writing it "
+                         f"(waited {BUSY_SECONDS:g} s); try again in a moment")
+    for word, why in _UNAVAILABLE.items():
+        if word in text:
+            return IndexUnavailable(f"{db_path}: the history index cannot be written: {why} ({exc})")
+    if isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError | sqlite3.InterfaceError |
+                                                                   sqlite3.ProgrammingError):
+        return IndexDamaged(f"{exc}")
+    if "malformed" in text or "not a database" in text:
+        return IndexDamaged(f"{exc}")
+    return IndexUnavailable(f"{db_path}: the history index cannot be used: {exc}")
 
 
 def _now() -> str:
@@ -92,13 +132,24 @@ class Store:
 
     @contextlib.contextmanager
     def _connect(self):
-        """One transaction: committed when the block ends, rolled back on error, always closed."""
+        """One transaction: committed when the block ends, rolled back on error, always closed.
+
+        SQLite waits up to BUSY_SECONDS for another writer; its errors come out classified
+        (IndexBusy, IndexUnavailable, IndexDamaged), so a busy index is never taken for a damaged one.
+        """
         self.root.mkdir(parents=True, exist_ok=True)
-        con = sqlite3.connect(self.db_path, timeout=10)
+        try:
+            con = sqlite3.connect(self.db_path, timeout=BUSY_SECONDS)
+        except sqlite3.Error as exc:
+            raise classify(exc, self.db_path) from None
         try:
             con.executescript(SCHEMA)
             with con:
                 yield con
+        except IndexDamaged:
+            raise
+        except sqlite3.Error as exc:
+            raise classify(exc, self.db_path) from None
         finally:
             con.close()
 
@@ -122,13 +173,26 @@ class Store:
         return hook
 
     def path_of(self, ref) -> Path:
-        candidate = Path(str(ref))
-        if candidate.suffix == ".jsonl" and candidate.exists():
-            return candidate
-        named = self.sessions_dir / f"{ref}.jsonl"
-        if named.exists():
-            return named
-        matches = sorted(self.sessions_dir.glob(f"*{ref}*.jsonl")) if self.sessions_dir.exists() else []
+        """The transcript a reference names: a path, an id, or a unique part of one (taken literally:
+        `*`, `?` and `[` are characters of the id, never patterns). Raises FileNotFoundError."""
+        ref = str(ref)
+        try:
+            limits.ref(ref)
+        except limits.LimitError as exc:
+            raise FileNotFoundError(f"no saved session: the {exc}") from None
+        if not ref.strip():
+            raise FileNotFoundError("no saved session '' (give an id from `crisis history`, or 'latest')")
+        candidate = Path(ref)
+        try:
+            if candidate.suffix == ".jsonl" and candidate.exists():
+                return candidate
+            named = self.sessions_dir / f"{ref}.jsonl"
+            if "/" not in ref and named.exists():
+                return named
+        except (OSError, ValueError):  # a name the OS refuses (too long for a file name)
+            pass
+        exists = self.sessions_dir.exists()
+        matches = sorted(p for p in self.sessions_dir.glob("*.jsonl") if ref in p.stem) if exists else []
         if len(matches) == 1:
             return matches[0]
         if not matches:
@@ -140,8 +204,13 @@ class Store:
             con.execute(
                 "INSERT OR REPLACE INTO sessions (id, path, scenario, title, trainee, started, seed, status, updated)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, 'in_progress', ?)",
-                (path.stem, str(path), scenario.id, scenario.title, trainee, started_of(path), int(seed), _now()),
+                (path.stem, str(path), scenario.id, scenario.title, trainee, started_of(path), _bounded_seed(seed), _now()),
             )
+
+    def forget(self, path: Path) -> None:
+        """Drop a session's row (its transcript could not be written and was removed)."""
+        with contextlib.suppress(limits.CleanError, sqlite3.Error), self._connect() as con:
+            con.execute("DELETE FROM sessions WHERE id = ?", (Path(path).stem,))
 
     def update(self, path: Path, session) -> None:
         with self._connect() as con:
@@ -171,14 +240,7 @@ class Store:
                 sql += " WHERE scenario = ?"
                 args = (scenario,)
             sql += " ORDER BY started DESC, id DESC"
-            out = []
-            for row in con.execute(sql, args):
-                try:
-                    dims = json.loads(row[13]) if row[13] else None
-                except json.JSONDecodeError:
-                    dims = None
-                out.append(SessionRow(*row[:13], dims, row[14]))
-            return out
+            return [_row(row) for row in con.execute(sql, args)]
 
     def row(self, ref) -> SessionRow | None:
         """The index row of one session (id, unique part of it, or transcript path), if indexed."""
@@ -188,7 +250,7 @@ class Store:
             return None
         try:
             return next((r for r in self.rows() if r.id == stem), None)
-        except sqlite3.DatabaseError:
+        except (sqlite3.DatabaseError, IndexBusy, IndexUnavailable):
             return None
 
     def best_scores(self) -> dict[str, int]:
@@ -261,8 +323,12 @@ class Store:
             try:
                 with self._connect() as con:
                     con.execute("SELECT COUNT(*) FROM sessions").fetchone()
-            except sqlite3.DatabaseError:
-                # Not a database any more: keep the damaged file for inspection, start a new one.
+            except IndexDamaged:
+                # Not a database any more: keep the damaged file for inspection, start a new one;
+                # but never from under another process that has it open (it would lose its commit).
+                if in_use(self.db_path):
+                    raise IndexBusy(f"{self.db_path}: the history index is damaged but another crisis process has it "
+                                    "open; close it and run `crisis history --rebuild`") from None
                 self.db_path.replace(self.db_path.with_suffix(".sqlite.damaged"))
         with self._connect() as con:
             con.execute("DELETE FROM sessions")
@@ -297,6 +363,70 @@ class Store:
             seed = 0
         return (path.stem, str(path), str(head["scenario"]), str(head.get("title", "")), str(head.get("trainee", "")), started,
                 seed, status, len(tr.steps), sim, overall, grade, outcome, dims, error, _now())
+
+
+def _bounded_seed(seed) -> int:
+    """The seed as SQLite stores it (a signed 64-bit integer; the edge already refused others)."""
+    value = int(seed)
+    return value if limits.SEED_MIN <= value <= limits.SEED_MAX else 0
+
+
+def _text(value, default: str = "") -> str:
+    return value if isinstance(value, str) else default if value is None else str(value)
+
+
+def _int(value, default=0):
+    if isinstance(value, bool):
+        return int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and math.isfinite(value):
+        return int(value)
+    return default
+
+
+def _float(value) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value) else 0.0
+
+
+def _row(row) -> SessionRow:
+    """An index row with every field of its declared type: an index edited by hand (text in a number
+    column, a blob, NaN) is read, never trusted."""
+    dims = None
+    if isinstance(row[13], str) and row[13]:
+        try:
+            dims = json.loads(row[13])
+        except (ValueError, RecursionError):
+            dims = None
+        if not isinstance(dims, dict):
+            dims = None
+    overall = _int(row[10], None)
+    return SessionRow(_text(row[0]), _text(row[1]), _text(row[2], "?"), _text(row[3]), _text(row[4]), _text(row[5]),
+                      _int(row[6]), _text(row[7], "corrupt"), max(0, _int(row[8])), _float(row[9]),
+                      overall if overall is None or 0 <= overall <= 100 else None,
+                      _text(row[11]) if row[11] is not None else None, _text(row[12]) if row[12] is not None else None,
+                      dims, _text(row[14]))
+
+
+def in_use(path: Path) -> bool:
+    """Whether another process holds a lock on an SQLite file (SQLite locks with fcntl byte ranges)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: assume nobody (the rename then fails loudly if the OS refuses)
+        return False
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        return False
+    try:
+        fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 0, 0)
+    except OSError:
+        return True
+    else:
+        fcntl.lockf(fd, fcntl.LOCK_UN, 0, 0)
+        return False
+    finally:
+        os.close(fd)
 
 
 _STAMP = re.compile(r"^(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})-")

@@ -28,6 +28,7 @@ import itertools
 import json
 import math
 import os
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -218,8 +219,15 @@ def _load_file(spec: AudienceSpec, base_dir: Path | None) -> tuple[int, np.ndarr
     return n, edges.reshape(-1, 2)
 
 
+MAX_EDGE_FILE_BYTES = 256 * 1024 * 1024
+
+
 def _parse_edge_list(path: Path) -> tuple[int, np.ndarray]:
     """``a b`` (or ``a,b`` / tab separated) per line; ``#`` comments; extra columns ignored."""
+    if not path.is_file():  # a FIFO or a device (/dev/zero) would block or never end
+        raise AudienceError(f"audience file {path} is not a regular file")
+    if path.stat().st_size > MAX_EDGE_FILE_BYTES:
+        raise AudienceError(f"audience file {path} is larger than {MAX_EDGE_FILE_BYTES // (1024 * 1024)} MiB")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -533,14 +541,17 @@ def load_audience(path: Path) -> Audience | None:
             if meta.get("format") != CACHE_FORMAT:
                 return None
             arrays = {name: data[name] for name in _ARRAYS}
-    except (OSError, ValueError, KeyError):
-        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, EOFError, zipfile.BadZipFile, RecursionError):
+        return None  # truncated, tampered or not ours: the caller builds the audience again
     for a in arrays.values():
         a.setflags(write=False)
-    return Audience(
-        n=int(meta["n"]),
-        groups=tuple(GroupInfo(**g) for g in meta["groups"]),
-        brand_node=int(meta["brand_node"]),
-        customer_node=int(meta["customer_node"]),
-        **arrays,
-    )
+    try:
+        return Audience(
+            n=int(meta["n"]),
+            groups=tuple(GroupInfo(**g) for g in meta["groups"]),
+            brand_node=int(meta["brand_node"]),
+            customer_node=int(meta["customer_node"]),
+            **arrays,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None

@@ -49,20 +49,18 @@ def test_app_command_runs_this_python_and_quotes_the_scenario():
 class _FakeServer:
     made: list = []
 
-    def __init__(self, command, host, port, title=None, public_url=None):
+    def __init__(self, command, host, port, public_url, max_clients):
         self.args = (command, host, port, public_url)
+        self.max_clients = max_clients
         _FakeServer.made.append(self)
-
-    def serve(self):
-        return None
 
 
 @pytest.fixture
 def fake_server(monkeypatch):
-    import textual_serve.server
+    from simulator.ui import served
 
     _FakeServer.made = []
-    monkeypatch.setattr(textual_serve.server, "Server", _FakeServer)
+    monkeypatch.setattr(served, "serve", _FakeServer)
     return _FakeServer
 
 
@@ -91,7 +89,19 @@ def test_serve_usage_errors(fake_server, capsys):
     assert main(["serve", "--tui", "--drill"]) == 2
     assert main(["serve", "--tui", "no-such-scenario"]) == 1
     assert "crisis: error: no scenario" in capsys.readouterr().err
+    assert main(["serve", "--tui", "--max-clients", "0"]) == 2
+    assert main(["serve", "--tui", "--max-clients", "65"]) == 2
+    assert main(["serve", "--tui", "--public-url", "javascript:alert(1)"]) == 2
+    assert "--max-clients takes a number from 1 to 64" in capsys.readouterr().err
+    assert main(["serve", "--public-url", "javascript:alert(1)"]) == 2  # rooms check it too
+    assert main(["serve", "--max-clients", "0"]) == 2
     assert fake_server.made == []
+
+
+def test_serve_passes_the_client_cap(fake_server):
+    pytest.importorskip("textual_serve")
+    assert main(["serve", "--max-clients", "3"]) == 0
+    assert fake_server.made[0].max_clients == 3
 
 
 # ---------------------------------------------------------------- end to end in Chromium

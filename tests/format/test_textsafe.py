@@ -88,3 +88,56 @@ def test_escapes_are_visible_and_name_the_character():
     assert ts.terminal("x\u202ey") == "x\\u202ey"
     assert ts.document("line\none\x07") == "line\none\\x07"
     assert ts.csv_cell("=1+1") == "'=1+1" and ts.csv_cell("plain") == "plain"
+
+
+# Arbitrary Unicode, lone surrogates and unassigned code points included (st.text() leaves surrogates out).
+ANY_CHAR = st.characters(categories=["Cs", "Cc", "Cf", "Co", "Cn", "Zl", "Zp", "Zs", "Mn", "Lo", "Ll", "So", "Sm", "Ps", "Pe", "Po"])
+ANY = st.lists(st.one_of(st.text(alphabet=ANY_CHAR, max_size=12), HOSTILE), max_size=10).map("".join)
+OUTPUTS = {
+    "terminal": lambda t: ts.terminal(t),
+    "terminal-lines": lambda t: ts.terminal(t, newlines=True),
+    "markup": ts.markup,
+    "document": ts.document,
+    "html": ts.html,
+    "markdown": ts.markdown,
+    "markdown-block": lambda t: ts.markdown(t, inline=False),
+}
+
+
+@settings(max_examples=400)
+@given(ANY, st.sampled_from(sorted(OUTPUTS)))
+def test_every_output_of_any_unicode_is_encodable_and_obeys_nothing(text, kind):
+    """Whatever comes in (a lone surrogate from a JSON `\\ud800`, C1 controls, bidi isolates),
+    each output writes as strict UTF-8 and holds no control character a terminal, a browser or
+    an editor would act on."""
+    out = OUTPUTS[kind](text)
+    out.encode("utf-8")  # no UnicodeEncodeError on --save, --json or a report
+    allow_newline = kind in ("terminal-lines", "document", "html", "markdown-block")
+    assert _no_controls(out, allow_newline=allow_newline), (kind, out)
+    assert not any(0xD800 <= ord(ch) <= 0xDFFF for ch in out)
+    if kind in ("terminal", "terminal-lines", "markup"):
+        assert all(ch in " \n" or ch.isprintable() for ch in out)
+
+
+@settings(max_examples=300)
+@given(ANY)
+def test_csv_cells_of_any_unicode_never_start_a_formula(text):
+    cell = ts.csv_cell(text)
+    assert not cell.startswith(ts.FORMULA_START) and ts.csv_value(cell) == text
+
+
+def test_a_lone_surrogate_is_shown_as_an_escape_in_documents():
+    assert ts.document("a\ud800b") == "a\\ud800b"
+    assert ts.html("\udfff") == "\\udfff"
+
+
+@settings(max_examples=300)
+@given(st.dictionaries(ANY, st.one_of(ANY, st.lists(ANY, max_size=3)), max_size=4))
+def test_json_text_is_the_same_value_with_nothing_a_terminal_obeys(value):
+    import json
+
+    out = ts.json_text(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    assert json.loads(out) == value
+    out.encode("utf-8")
+    assert _no_controls(out)
+    assert not any(0x7F <= ord(ch) <= 0x9F or 0xD800 <= ord(ch) <= 0xDFFF or ch in "\u2028\u2029" for ch in out)

@@ -112,3 +112,35 @@ def test_the_unpacked_wheel_finds_its_scenarios_far_from_the_checkout(wheel, tmp
     assert crisis("validate", "x.yaml").returncode == 0
     assert (elsewhere / "x.yaml").read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=./scenario.schema.json")
     assert (elsewhere / "scenario.schema.json").is_file()
+
+
+# The lowest versions without a known advisory (docs/security.md); a floor below one would let a
+# fresh install pick a vulnerable release.
+SAFE_FLOORS = {"aiohttp": "3.13.3", "jinja2": "3.1.6", "requests": "2.32.4", "pyyaml": "5.4", "numpy": "1.22"}
+
+
+def _floors(requirements) -> dict[str, tuple[int, ...]]:
+    import re
+
+    out = {}
+    for req in requirements:
+        m = re.match(r"\s*([A-Za-z0-9_.-]+)(?:\[[^\]]*\])?\s*>=\s*([0-9][0-9.]*)", req)
+        if m:
+            out[m.group(1).lower()] = tuple(int(x) for x in m.group(2).rstrip(".").split("."))
+    return out
+
+
+def test_dependency_floors_exclude_known_vulnerable_versions():
+    project = PYPROJECT["project"]
+    for group, requirements in {"dependencies": project["dependencies"],
+                                **{f"[{k}]": v for k, v in project["optional-dependencies"].items()}}.items():
+        floors = _floors(requirements)
+        names = {r.split(">")[0].split("=")[0].split("[")[0].strip().lower() for r in requirements}
+        for name, safe in SAFE_FLOORS.items():
+            if name in names:
+                assert name in floors, f"{group}: {name} has no floor"
+                assert floors[name] >= tuple(int(x) for x in safe.split(".")), f"{group}: {name} floor below {safe}"
+    assert "textual-serve>=1.1" in project["optional-dependencies"]["serve"]
+    assert {"aiohttp", "jinja2"} <= set(_floors(project["optional-dependencies"]["serve"]))
+    build = _floors(PYPROJECT["build-system"]["requires"])
+    assert build["setuptools"] >= (78, 1, 1)

@@ -10,12 +10,19 @@ import textwrap
 from pathlib import Path
 
 from helpers import workspace
+from textual.widgets import Static
 from ui_helpers import make_app, settle
 
 from simulator.ui.screens.briefing import BriefingScreen
 from simulator.ui.screens.debrief import DebriefScreen
 from simulator.ui.screens.home import HomeScreen
-from simulator.ui.screens.modals import EscalateModal, LeaveModal, OfferModal, WaitModal
+from simulator.ui.screens.modals import (
+    EscalateModal,
+    LeaveModal,
+    MessageModal,
+    OfferModal,
+    WaitModal,
+)
 from simulator.ui.screens.play import PlayScreen
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -212,6 +219,37 @@ async def test_resume_after_an_abrupt_exit(tmp_path):
         assert len(s.steps) == len(before["steps"]) + 1
         rows = workspace().store.rows()
         assert len(rows) == 1 and rows[0].steps == len(s.steps)
+
+
+async def test_report_from_a_served_tab_is_a_download_never_a_browser_on_the_server(monkeypatch):
+    """`o` on the debrief in a browser tab (textual-serve): the server must not open its own browser."""
+    import webbrowser
+
+    from simulator.ui.app import CrisisApp
+
+    opened: list = []
+    delivered: list = []
+    monkeypatch.setattr(webbrowser, "get", lambda *a, **k: opened.append(a) or webbrowser.BackgroundBrowser("true"))
+    monkeypatch.setattr(webbrowser.BackgroundBrowser, "open", lambda self, url, *a, **k: opened.append(url) or True)
+    monkeypatch.setattr(CrisisApp, "is_web", property(lambda self: True))
+    app = make_app()
+    app.open_browser = True
+    monkeypatch.setattr(app, "deliver_text", lambda path, **kw: delivered.append((Path(path), kw)) or "key")
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_play(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot, rounds=8)
+        assert isinstance(app.screen, DebriefScreen) and app.screen.card is not None
+        await pilot.press("o")
+        await settle(pilot, rounds=6)
+        assert opened == []
+        assert len(delivered) == 1
+        path, options = delivered[0]
+        assert path.suffix == ".html" and path.exists() and options["open_method"] == "download"
+        assert isinstance(app.screen, MessageModal)
+        assert "sent to this browser as a download" in str(app.screen.query_one(".dialog-body", Static).content)
 
 
 async def test_words_that_commit_to_a_remedy_ask_before_applying_it():

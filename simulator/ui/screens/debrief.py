@@ -151,17 +151,29 @@ class DebriefScreen(Screen):
     def action_report(self) -> None:
         if self.card is None:
             return
-        self._write_report()
+        self._write_report(self.app.is_web)
 
     @work(thread=True, exclusive=True, group="report", exit_on_error=False)
-    def _write_report(self) -> None:
+    def _write_report(self, web: bool) -> None:
         try:
             target = services.write_report_html(self.app.workspace, self.session, self.card)
         except Exception as exc:
             self.app.call_from_thread(self._report_done, None, f"The report could not be written: {type(exc).__name__}: {exc}")
             return
+        if web:  # served to a browser tab: the browser is the trainee's, the server's own must never open
+            self.app.call_from_thread(self._deliver, target)
+            return
         opened = self.app.open_browser and _open_in_browser(target)
         self.app.call_from_thread(self._report_done, target, "opened in your browser" if opened else "open it in a browser")
+
+    def _deliver(self, path: Path) -> None:
+        """Offer the report to the browser tab as a download (textual-serve streams it from the server)."""
+        try:
+            self.app.deliver_text(path, open_method="download", mime_type="text/html", encoding="utf-8")
+            note = "sent to this browser as a download"
+        except Exception as exc:  # a driver that cannot deliver: the path is still shown
+            note = f"it could not be sent to this browser ({type(exc).__name__}); it is on the server"
+        self._report_done(path, note)
 
     def _report_done(self, path: Path | None, note: str) -> None:
         if path is None:

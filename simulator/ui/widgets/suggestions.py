@@ -22,7 +22,7 @@ class Suggestions(Static):
             self.border_title = "Finished"
             self.update(plain("The scenario has ended. Press d for the debrief.", "bold"))
             return
-        self.border_title = view.beat_title or "Suggested replies"
+        self.border_title = plain(view.beat_title) if view.beat_title else "Suggested replies"  # Content: never markup
         if not view.suggestions:
             self.update(plain("No suggestions here: write your own (r), or wait (w) and watch.", "$text-muted italic"))
             return
