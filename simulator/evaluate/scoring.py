@@ -22,17 +22,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from simulator.engine.session import Session, SessionError, cost_of, replay
-from simulator.format.actions import parse_action, parse_actions, to_dict
-from simulator.format.vocab import DEFAULT_WEIGHTS, DIMENSIONS
 from simulator.evaluate.facts import (
     argued,
     broken_rules,
     clean,
     first_helpful_response,
-    helpful,
     hostile,
     settled_outcome,
 )
+from simulator.format.actions import parse_action, parse_actions, to_dict
+from simulator.format.vocab import DEFAULT_WEIGHTS, DIMENSIONS
 from simulator.world import rules as R
 
 OUTCOME_POINTS = {"raving_fan": 100.0, "satisfied": 85.0, "neutral": 55.0, "churned": 25.0, "hostile": 5.0}
