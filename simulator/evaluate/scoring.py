@@ -19,6 +19,7 @@ here reads anything but the scenario, the seed and the steps: no clock, no envir
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field, replace
 
 from simulator.engine.session import Session, SessionError, cost_of, replay
@@ -187,21 +188,110 @@ class Scorecard:
 
 
 _BASELINES: dict = {}
+# The facilitator's moves that change the world (not notes, pauses or decisions): in a drill they
+# are played into the do-nothing and reference baselines too, so the team is not charged for them.
+WORLD_MOVES = frozenset({"pressure", "inject", "custom"})
 
 
 def _cache_key(session: Session, kind: str) -> tuple:
     sc = session.scenario
-    return (kind, sc.sha256, sc.path, session.seed, session.start)
+    return (kind, sc.sha256, sc.path, session.seed, session.start, facilitation(session))
 
 
-def baseline(session: Session) -> Session:
-    """The same scenario and seed where the brand does nothing at all."""
-    key = _cache_key(session, "nothing")
+def facilitation(session: Session) -> tuple[tuple[float, tuple], ...]:
+    """The facilitator's world-changing moves with the time each was made: ((t, command items), ...).
+
+    Steps carry no times, so a session with such moves is replayed once to read them.
+    """
+    steps = list(session.steps)
+    if not any("facilitate" in s and s["facilitate"].get("kind") in WORLD_MOVES for s in steps):
+        return ()
+    key = ("facilitation", session.scenario.sha256, session.seed, session.start, _freeze(steps))
+    hit = _BASELINES.get(key)
+    if hit is not None:
+        return hit
+    other = Session(session.scenario, session.seed, start=session.start)
+    moves = []
+    for step in steps:
+        if other.finished:
+            break
+        if "facilitate" in step and step["facilitate"].get("kind") in WORLD_MOVES:
+            moves.append((round(other.t, 6), tuple(sorted(step["facilitate"].items()))))
+        try:
+            other.apply_step(step)
+        except (SessionError, ValueError):
+            continue
+    _BASELINES[key] = hit = tuple(moves)
+    return hit
+
+
+def _freeze(value):
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _replay_facilitated(session: Session, steps, moves) -> tuple[Session, int]:
+    """Replay steps on the same seed with the facilitator's moves played in at their times.
+
+    Steps that no longer apply are dropped (returned as the count); an advance that crosses a
+    move's time is split there.
+    """
+    other = Session(session.scenario, session.seed, start=session.start)
+    pending = list(moves)
+    dropped = 0
+
+    def catch_up(until: float) -> None:
+        while pending and pending[0][0] <= until + 1e-9 and not other.finished:
+            at, items = pending.pop(0)
+            if at > other.t:
+                other.advance(at - other.t)
+            command = dict(items)
+            if command.get("kind") == "inject" and command.get("id") in other.fired:
+                continue  # it fired on its own in this course
+            with contextlib.suppress(SessionError, ValueError):  # a move that no longer applies
+                other.facilitate(command)
+
+    for step in steps:
+        if other.finished:
+            break
+        if "finish" in step:
+            continue
+        if "advance" in step:
+            target = other.t + float(step["advance"])
+            catch_up(target)
+            if other.t < target and not other.finished:
+                other.advance(target - other.t)
+            continue
+        catch_up(other.t)
+        try:
+            other.apply_step(step)
+        except (SessionError, ValueError):
+            dropped += 1  # a choice no longer offered, a post that was never made
+    catch_up(float("inf"))
+    if not other.finished:
+        other.finish()
+    return other, dropped
+
+
+def baseline(session: Session, *, pressure: bool = True) -> Session:
+    """The same scenario and seed where the brand does nothing at all.
+
+    In a drill the facilitator's pressure, injects and custom posts are played into it at the times
+    they were made (`pressure=False`: the plain silence, without them).
+    """
+    moves = facilitation(session) if pressure else ()
+    key = (*_cache_key(session, "nothing")[:-1], moves)
     hit = _BASELINES.get(key)
     if hit is None:
         if len(_BASELINES) > 64:
             _BASELINES.clear()
-        hit = replay(session.scenario, session.seed, [{"finish": True}], start=session.start)
+        if moves:
+            hit = _replay_facilitated(session, [], moves)[0]
+        else:
+            hit = replay(session.scenario, session.seed, [{"finish": True}], start=session.start)
         _BASELINES[key] = hit
     return hit
 
@@ -254,11 +344,21 @@ def _evaluate(session: Session) -> Scorecard:
     settled = settled_outcome(session)
     outcome = settled.outcome
     p = session.persona
-    outcome_score = _clamp(OUTCOME_POINTS[outcome] + 10 * (p.trust - 0.5) - 10 * (p.anger - 0.3))
+    outcome_score = _outcome_points(outcome, p)
     explain["outcome"] += [
         f"The customer ended {outcome.replace('_', ' ')} ({OUTCOME_POINTS[outcome]:.0f} points),",
         f"adjusted for trust {p.trust:.2f} ({10 * (p.trust - 0.5):+.1f}) and anger {p.anger:.2f} ({-10 * (p.anger - 0.3):+.1f}).",
     ]
+    if facilitation(session):
+        # What the facilitator's pressure did to a customer nobody answered is not the team's doing.
+        plain = baseline(session, pressure=False)
+        pressed = base
+        handicap = (_outcome_points(settled_outcome(plain).outcome, plain.persona)
+                    - _outcome_points(settled_outcome(pressed).outcome, pressed.persona))
+        if abs(handicap) >= 0.05:
+            outcome_score = _clamp(outcome_score + handicap)
+            explain["outcome"].append(f"{handicap:+.1f} for the facilitator's pressure: what it did to the customer "
+                                      "had the brand said nothing is not charged to the team.")
     if settled.why:
         explain["outcome"].append(f"Not {settled.persona_outcome.replace('_', ' ')}: {settled.why} "
                                   f"(\u201c{settled.last_word[:120]}\u201d).")
@@ -348,6 +448,10 @@ def _evaluate(session: Session) -> Scorecard:
     )
 
 
+def _outcome_points(outcome: str, p) -> float:
+    return _clamp(OUTCOME_POINTS[outcome] + 10 * (p.trust - 0.5) - 10 * (p.anger - 0.3))
+
+
 def grade_of(overall: float) -> str:
     return next(g for floor, g in GRADES if overall >= floor)
 
@@ -370,7 +474,7 @@ def reference_session(session: Session) -> Session | None:
 
     steps = [{"act": to_dict(a)} for a in parse_actions(list(reference))] + [{"finish": True}]
     try:
-        hit = _lenient_replay(session, steps)[0]
+        hit = _replay_facilitated(session, steps, facilitation(session))[0]
     except (SessionError, ValueError):
         hit = None
     _BASELINES[key] = hit

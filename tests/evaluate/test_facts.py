@@ -128,3 +128,27 @@ def test_two_snipes_fail_dont_argue_or_snipe():
         {"reply": "Bold take from someone who's never eaten here, Gary."}, {"wait": "10m"},
         {"reply": "Enjoy your evening of posting about burgers you've never tasted."}])
     assert {o.id: o.met for o in card.objectives}["no_feeding"] is False
+
+
+@pytest.mark.parametrize("path", ["viral-receipt.yaml", "stock-check.yaml"])
+def test_the_facilitators_pressure_is_not_charged_to_the_team(path):
+    """Issue 13 measured the same silence at 22 without pressure and 10 with it."""
+    from simulator.engine.session import Start, replay
+
+    scenario = load_scenario(ROOT / "scenarios" / path)
+    start = Start(drill=True)
+    push = {"facilitate": {"kind": "pressure", "anger": 0.3, "patience": -0.3, "audience": 3, "negativity": 2}}
+    plain = replay(scenario, 7, [{"advance": 20}, {"finish": True}], start=start)
+    pressed = replay(scenario, 7, [{"advance": 20}, push, {"finish": True}], start=start)
+    a, b = scoring.score(plain, turning_points=False), scoring.score(pressed, turning_points=False)
+    assert b.metrics["negative_reach"] > a.metrics["negative_reach"]  # the pressure did bite
+    assert b.baseline["negative_reach"] == b.metrics["negative_reach"]  # and the baseline felt it too
+    assert b.overall == a.overall
+    assert scoring.facilitation(pressed)[0][0] == pytest.approx(20, abs=1)
+    # A reply under the same pressure is judged against a pressured reference as well.
+    reply = {"act": {"reply": "We're so sorry. Thank you for telling us; what can we do to put this right?"}}
+    answered = replay(scenario, 7, [{"advance": 20}, push, reply, {"finish": True}], start=start)
+    card = scoring.score(answered, turning_points=False)
+    ref = scoring.reference_session(answered)
+    assert ref is not None and any("pressure" in e.text for e in ref.events if e.kind == "note")
+    assert card.reference == scoring.metrics_of(ref)
