@@ -301,6 +301,8 @@ def metrics_of(session: Session) -> dict:
     return {
         "reach": int(snap.reach),
         "negative_reach": int(snap.negative_reach),
+        "neutral_reach": int(snap.neutral_reach),
+        "positive_reach": int(snap.positive_reach),
         "net_sentiment": round(float(snap.net_sentiment), 4),
         "spillovers": int(snap.spillovers),
         "share_velocity": round(float(snap.share_velocity), 4),
@@ -523,6 +525,8 @@ def _reputation(m: dict, b: dict, ref: dict | None) -> tuple[float, list[str]]:
     penalty = sum(REPUTATION_WEIGHTS[k] * v for k, v in passive.items())
     value = _clamp(50.0 + 50.0 * earned + 50.0 * penalty)
     lines = [
+        f"Reach {m['reach']:,}: negative {m['negative_reach']:,}, neutral {m.get('neutral_reach', 0):,}, "
+        f"positive {m.get('positive_reach', 0):,}.",
         f"Negative reach {m['negative_reach']:,}; doing nothing {b['negative_reach']:,}; {against} {ref['negative_reach']:,.0f}.",
         f"Net sentiment {m['net_sentiment']:+.2f}; doing nothing {b['net_sentiment']:+.2f}; {against} {ref['net_sentiment']:+.2f}.",
         f"Spillovers {m['spillovers']}; doing nothing {b['spillovers']}; {against} {ref['spillovers']:.0f}.",

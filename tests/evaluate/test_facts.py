@@ -152,3 +152,25 @@ def test_the_facilitators_pressure_is_not_charged_to_the_team(path):
     ref = scoring.reference_session(answered)
     assert ref is not None and any("pressure" in e.text for e in ref.events if e.kind == "note")
     assert card.reference == scoring.metrics_of(ref)
+
+
+def test_a_loyal_fans_friendly_wish_is_not_negative_reach_and_she_starts_calm():
+    session, card = _card("wish-you-delivered.yaml", [])
+    opening = session.events[0]
+    assert opening.kind == "post" and opening.data["mood"] == "calm" and opening.data["valence"] >= 0
+    assert card.metrics["reach"] > 0 and card.baseline["negative_reach"] == 0
+    assert card.metrics["neutral_reach"] == card.metrics["reach"]
+
+
+@pytest.mark.parametrize("path", ["stock-check.yaml", "wish-you-delivered.yaml"])
+def test_reach_splits_into_negative_neutral_and_positive(path):
+    scenario = load_scenario(ROOT / "scenarios" / path)
+    session = run(scenario, list(parse_actions(list(scenario.scoring.reference))), 7)
+    m = scoring.score(session, turning_points=False).metrics
+    assert m["negative_reach"] + m["neutral_reach"] + m["positive_reach"] == m["reach"]
+    assert m["positive_reach"] > 0  # the brand's good replies reached people who saw nothing negative
+    for snap in session.ripple.history:
+        assert snap.positive_reach >= 0 and snap.negative_reach + snap.positive_reach <= snap.reach
+    from simulator.evaluate.report import render_markdown
+    card = scoring.score(session, turning_points=False)
+    assert f"neutral {m['neutral_reach']:,}, positive {m['positive_reach']:,}" in render_markdown(session, card)
