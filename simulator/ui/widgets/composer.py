@@ -64,9 +64,13 @@ class Composer(Vertical):
         if self.is_mounted:
             self.query_one(Input).placeholder = hint
 
-    def open(self, mode: str) -> None:
+    def open(self, mode: str, text: str = "") -> None:
+        """Start writing; `text` puts back words that were not sent (a cancelled confirmation)."""
         self.mode = mode
-        self.query_one(Input).focus()
+        box = self.query_one(Input)
+        if text:
+            box.value = text
+        box.focus()
 
     def rest(self) -> None:
         """Back to the idle look after sending or cancelling."""
