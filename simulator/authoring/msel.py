@@ -47,6 +47,7 @@ COLUMNS = (
     ("Valence", "valence"),
     ("Arousal", "arousal"),
     ("Set", "set"),
+    ("Text when", "text_when"),
 )
 HEADERS = tuple(h for h, _ in COLUMNS)
 REQUIRED = ("Description",)
@@ -86,6 +87,7 @@ def export_rows(scenario: Scenario) -> list[list[str]]:
             inject.when.source if inject.when is not None else "", inject.platform,
             _number(inject.valence), _number(inject.arousal),
             json.dumps(dict(inject.set), ensure_ascii=False, sort_keys=True) if inject.set else "",
+            json.dumps([{"when": c.source, "text": t} for c, t in inject.texts], ensure_ascii=False) if inject.texts else "",
         ])
     return rows
 
@@ -265,6 +267,19 @@ def import_csv(text: str, path: str = "<msel.csv>", state: dict | None = None) -
                 inject["set"] = values
             except ValueError as exc:
                 err(row_no, col, "set", f"Set must be a JSON object such as {{\"flag\": true}}: {exc}")
+        raw, col = cell("Text when")
+        if raw.strip():
+            try:
+                variants = json.loads(raw)
+                if not isinstance(variants, list) or not all(isinstance(v, dict) and set(v) == {"when", "text"}
+                                                              and isinstance(v["when"], str) and isinstance(v["text"], str)
+                                                              for v in variants):
+                    raise ValueError("not a list of {\"when\": ..., \"text\": ...}")
+                for v in variants:
+                    conditions.parse(v["when"])
+                inject["text_when"] = variants
+            except (ValueError, conditions.ConditionError) as exc:
+                err(row_no, col, "text-when", f"Text when must be a JSON list such as [{{\"when\": \"replies > 0\", \"text\": \"...\"}}]: {exc}")
         injects.append((order, len(injects), inject))
     for row, col, ref in contingencies:
         if ref not in ids:
@@ -321,7 +336,7 @@ def _scalar(value) -> str:
 
 
 _ORDER = ("id", "at", "when", "kind", "platform", "delivery", "from", "to", "text", "expected", "objective",
-          "contingency", "valence", "arousal", "set")
+          "contingency", "valence", "arousal", "set", "text_when")
 
 
 def injects_yaml(injects) -> str:
@@ -340,6 +355,9 @@ def injects_yaml(injects) -> str:
             if key == "set":
                 lines.append(f"{prefix}set:")
                 lines += [f"      {name}: {_scalar(v)}" for name, v in value.items()]
+            elif key == "text_when":
+                lines.append(f"{prefix}text_when:")
+                lines += [f"      - {{when: {_scalar(v['when'])}, text: {_scalar(v['text'])}}}" for v in value]
             elif key == "at":
                 whole = float(value).is_integer()
                 lines.append(f"{prefix}at: {format_time(value)[2:] if whole else _scalar(float(value))}")
@@ -377,6 +395,7 @@ def inject_key(inject: Inject) -> tuple:
     """An inject as comparable data (conditions compare by their text)."""
     data = {f.name: getattr(inject, f.name) for f in dataclasses.fields(inject)}
     data["when"] = inject.when.source if inject.when is not None else None
+    data["texts"] = tuple((c.source, t) for c, t in inject.texts)
     return tuple(sorted(data.items()))
 
 

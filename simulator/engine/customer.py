@@ -11,12 +11,16 @@ from dataclasses import replace
 from simulator.engine import payloads as P
 from simulator.engine.ledger import Post
 from simulator.engine.state import SessionState
+from simulator.format.scenario import pick_text
 from simulator.world import persona
-from simulator.world.judge import similarity
+from simulator.world.judge import resemblance, similarity
 from simulator.world.judge.deadline import find as find_deadline
+from simulator.world.judge.text import sentences
 from simulator.world.ripple import Item
 
 NAMES_PROMISE = 0.35  # an authored broken-promise line this close to the broken promise already names it
+TOLD = 0.85  # a sentence of an answer this close to something the customer already posted repeats what they told you
+ALREADY = {"calm": "Like I said:", "annoyed": "As I said already:", "angry": "I already told you.", "furious": "I ALREADY told you."}
 LINE_REPEATS = 2  # a built-in line is said at most this often in a session
 # Reactions whose built-in lines are warm; a churned or hostile customer says them through gritted teeth.
 # (Answering a question or moving to DM gives facts, not warmth: those lines stay.)
@@ -37,7 +41,7 @@ class CustomerPart(SessionState):
                               platform=platform, text=text, moral=int(moral)))
         if item_id not in self.posts:
             self.posts[item_id] = Post(item_id, self.t, author or source, text, True, platform, title=title)
-            if source != "brand":
+            if source != "brand" or author == "brand_voice":
                 self._emit("post", author or source, text, item_id,
                            P.PostData(item_kind=kind, platform=platform, title=title, valence=round(valence, 4)))
         return item_id
@@ -113,12 +117,19 @@ class CustomerPart(SessionState):
             line = persona.pick_line(lines, "ignored", "furious", env, self.used_lines, rng)
         if line is not None:
             self.used_lines.add(line.id)
-            text = line.text
+            text = pick_text(line.text, line.texts, env) if line.texts else line.text
+            if trigger == "question" and self._told_already(text):
+                # Asked for what they already gave: they say so, and give it again.
+                lead = text[:1].lower() + text[1:] if text[:1].isupper() and text[1:2].islower() else text
+                text = f"{ALREADY.get(self.persona.mood, ALREADY['calm'])} {lead}"
         else:
             fallback = self._fallback(trigger, mood, variant)
             if fallback is None:
+                self._trace("line", who="customer", trigger=trigger, mood=mood, line="(none: a built-in line said twice already; they stay quiet)")
                 return
             text = fallback
+        self._trace("line", who="customer", trigger=trigger, mood=mood,
+                    line=line.id if line is not None else "(built in: no authored line fits)")
         promise = next((p for p in self.promises if p.id == about), None) if about else None
         if promise is not None and self._about_another(text, promise):
             # The customer complains about the promise that was broken, not the one the author imagined.
@@ -139,6 +150,12 @@ class CustomerPart(SessionState):
             text = candidates[0]
         self.line_counts[text] = self.line_counts.get(text, 0) + 1
         return text
+
+    def _told_already(self, text: str) -> bool:
+        """A sentence of this answer repeats one the customer already posted (the facts they gave)."""
+        facts = [text[a:b] for a, b in sentences(text) if len(text[a:b].split()) >= 3]
+        earlier = [post.text for post in self.posts.values() if post.author == "customer"]
+        return any(resemblance(said, facts) >= TOLD for said in earlier) if facts else False
 
     def _gone(self) -> bool:
         """The customer has churned or turned hostile (left, took it elsewhere, or is furious)."""

@@ -117,6 +117,7 @@ class OfferBlockedData(Payload):
     remedy: str = OMIT
     value: float = OMIT
     authority: float = OMIT
+    requires: list = OMIT  # roles whose approval the remedy still needs
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class BeatData(Payload):
     kind: ClassVar = ("beat",)
     beat: str = OMIT
     title: str = OMIT
+    resumed: bool = OMIT  # back from a `return: true` storylet
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ pure function of (archetype, state, stimulus, rng) so a session replays byte for
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -228,6 +227,7 @@ class Stimulus:
     repeated: bool = False  # the brand said this (or as good as this) already
     unreasonable: bool = False  # their request cannot be granted (rule 9)
     own_post: bool = True  # a hidden post was theirs (not a bystander's)
+    hostile: bool = False  # the judge found a sentence that spoils the reply, whatever surrounds it
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,8 @@ class Reaction:
 
 
 GOOD = {"apology": 0.22, "empathy": 0.2, "thanks": 0.05, "question": 0.12, "solution": 0.28, "personalised": 0.1, "promise": 0.04}
-BAD = {"argue": 0.35, "blame": 0.45, "sarcasm": 0.55, "insult": 0.8, "profanity": 0.6, "shouting": 0.25, "form_letter": 0.15, "non_apology": 0.25}
+BAD = {"argue": 0.35, "blame": 0.45, "sarcasm": 0.55, "insult": 0.8, "profanity": 0.6, "shouting": 0.25, "form_letter": 0.15, "non_apology": 0.25,
+       "threat": 0.8}
 CARING = frozenset({"apology", "empathy", "question", "solution", "personalised"})
 HOSTILE = frozenset({"argue", "blame", "sarcasm", "insult", "profanity", "shouting", "non_apology"})
 # What no gentle explanation contains. A private correction that points at what the customer got
@@ -262,7 +263,7 @@ def quality(features) -> float:
 
 
 def _trigger_for_reply(features, q: float) -> str:
-    for f, trig in (("insult", "rude"), ("sarcasm", "rude"), ("profanity", "rude"), ("blame", "blame"), ("argue", "argue"),
+    for f, trig in (("insult", "rude"), ("sarcasm", "rude"), ("profanity", "rude"), ("threat", "rude"), ("blame", "blame"), ("argue", "argue"),
                     ("non_apology", "non_apology")):
         if f in features:
             return trig
@@ -327,6 +328,13 @@ def _on_message(arch: Archetype, s: PersonaState, stim: Stimulus, roll: float, o
     trigger = _trigger_for_reply(f, q)
     if stim.repeated and q > 0:
         q = -0.1  # the same words again: nothing new, and it shows nobody is listening
+    contempt = bool(f & CONTEMPT) or stim.hostile
+    if contempt:
+        # One contemptuous sentence is what they read and what they answer: "sorry" and "thanks"
+        # around it do not buy it back (the padded reply the seeds warn about).
+        q = min(q, -0.35)
+        if trigger not in ("argue", "blame"):
+            trigger = "rude"
     correction = bool(f & {"argue", "blame"})
     ill_informed = arch.public_correction_backfires or stim.facts_wrong
     explained = False
@@ -390,7 +398,7 @@ def _on_message(arch: Archetype, s: PersonaState, stim: Stimulus, roll: float, o
     speak_chance = arch.reply_appetite if stim.public else 0.95
     if "question" in f and q > 0:
         speak_chance = 1.0  # asked politely what they need, people answer (rule 6)
-    out.speak = roll < speak_chance or q < -0.2
+    out.speak = roll < speak_chance or q < -0.2 or contempt
     out.public = stim.public
     if kind == "private" or (kind == "reply" and "private_brushoff" in f):
         brushoff = "private_brushoff" in f or not (f & CARING or explained)

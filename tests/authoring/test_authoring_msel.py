@@ -183,3 +183,22 @@ def test_any_text_round_trips(tmp_path, text, sender, at, valence, flag):
     msel.write_into(path, back)
     assert keys(load_scenario(path)) == keys(loaded)
     assert "&" not in yaml_text.split("\n")[0] and scenario.id == "stock-check"
+
+
+def test_conditional_text_and_brand_voice_round_trip_through_the_sheet(tmp_path):
+    from simulator.authoring.msel import export_csv, import_csv, inject_key, write_into
+    from simulator.format.scenario import load_scenario
+
+    source = Path(__file__).resolve().parents[2] / "scenarios" / "two-am-bakery.yaml"
+    path = tmp_path / "s.yaml"
+    text = source.read_text(encoding="utf-8").replace(
+        '    text: "Our page was hacked last night. We are not responsible for those posts."\n',
+        '    text: "Our page was hacked last night. We are not responsible for those posts."\n'
+        '    text_when: [{when: "replies > 0", text: "We were hacked, and we are sorry."}]\n', 1)
+    path.write_text(text, encoding="utf-8")
+    before = load_scenario(path)
+    assert any(i.texts for i in before.injects) and any(i.brand_voice for i in before.injects)
+    result = import_csv(export_csv(before), "m.csv", {v.name: v.type for v in before.state})
+    assert not result.diagnostics
+    after = write_into(path, result)
+    assert [inject_key(i) for i in after.injects] == [inject_key(i) for i in before.injects]

@@ -193,3 +193,40 @@ def test_a_built_in_line_is_said_at_most_twice():
     texts = [e.text for e in s.events if e.kind == "post" and e.data.get("trigger") == "pile_on"]
     assert len(texts) == 6
     assert max(texts.count(t) for t in texts) <= 2
+
+
+def test_asked_again_for_what_they_already_said_the_customer_says_so():
+    scenario = load_scenario(STARTER)
+    s = Session(scenario, 7)
+    s.act(A.Reply("We're so sorry, Dan. That's on us."))
+    s.advance(15)
+    s.act(A.Reply("Which item were you after, Dan?"))
+    s.advance(15)
+    posts = [e for e in s.events if e.kind == "post" and e.data.get("trigger") in ("apology", "question")]
+    assert [p.data["trigger"] for p in posts] == ["apology", "question"]
+    assert "HX-20" in posts[0].text
+    assert posts[1].text.startswith(("Like I said:", "As I said already:", "I already told you.", "I ALREADY told you."))
+    fresh = Session(scenario, 7)  # asked first, they simply answer
+    fresh.act(A.Reply("Which item were you after, Dan?"))
+    fresh.advance(15)
+    (answer,) = [e for e in fresh.events if e.kind == "post" and e.data.get("trigger") == "question"]
+    assert not answer.text.startswith(("Like I said", "As I said", "I already", "I ALREADY"))
+
+
+def test_a_hostile_sentence_draws_a_hostile_reaction_whatever_surrounds_it():
+    scenario = load_scenario(STARTER)
+    padded = ("We're so sorry Dan, thank you for flagging this! What item were you after? "
+              "If only every customer were as well informed as you.")
+    warm = "So sorry Dan, that's on us. Which item were you after?"
+    reactions = {}
+    for text in (padded, warm, "Keep posting lies and our lawyers will be in touch."):
+        s = Session(scenario, 7)
+        before = s.persona.anger
+        s.act(A.Reply(text))
+        s.advance(20)
+        answer = [e for e in s.events if e.kind == "post" and e.data.get("trigger") not in (None, "opening", "pile_on")]
+        reactions[text] = (s.persona.anger - before, answer[0].data["trigger"] if answer else None)
+    assert reactions[warm][0] < 0 and reactions[warm][1] != "rude"
+    for text in reactions:
+        if text != warm:
+            assert reactions[text][0] > 0.2 and reactions[text][1] == "rude", (text, reactions[text])
