@@ -44,7 +44,7 @@ NEG_REACH_FLOOR = 10
 SENTIMENT_FLOOR = 0.03
 # Reputation components: what the audience saw, what it now thinks, whether it spread elsewhere.
 REPUTATION_WEIGHTS = {"negative_reach": 0.4, "net_sentiment": 0.4, "spillovers": 0.2}
-LAST_WORD_HOSTILE_CAP = 35.0  # judgment for a course whose last public word attacked or argued
+LAST_WORD_HOSTILE_CAP = 35.0  # judgment for a course whose last public word attacked
 ACTION_QUESTION = {"escalate": 2, "private": 3, "offer": 4, "hide": 6, "walk_away": 6, "follow_up": 7}
 
 
@@ -641,11 +641,17 @@ def _judgment(session: Session):
 
     # The brand's last word is what the audience remembers: ending on an attack, or an argument,
     # is sending the customer away ("take your business elsewhere"), whatever came before.
+    # An attack costs more than an argument, and only an attack caps judgment: a judge that misreads
+    # a firm final statement as an argument must not sink a course that was right otherwise.
     spoken = [r for r in session.replies if r.public]
-    if spoken and (hostile(spoken[-1]) or argued_publicly(spoken[-1])):
+    if spoken and hostile(spoken[-1]):
         last = spoken[-1]
-        plus(-20, Finding("Ended on a hostile or argumentative message: that is what the audience remembers.",
-                          question=6, quote=last.text, t=last.t), "the last public word attacked or argued")
+        plus(-20, Finding("Ended on a hostile message: that is what the audience remembers.",
+                          question=6, quote=last.text, t=last.t), "the last public word attacked")
+    elif spoken and argued_publicly(spoken[-1]):
+        last = spoken[-1]
+        plus(-10, Finding("Ended on an argument: that is what the audience remembers.",
+                          question=6, quote=last.text, t=last.t), "the last public word argued")
 
     # Who needs to know (question 2)
     escalations = [r for r in records if r.kind == "escalate"]
@@ -776,8 +782,8 @@ def _judgment(session: Session):
             plus(10, Finding("Followed up visibly in the aftermath.", question=7, quote=quote), "aftermath follow-up")
         else:
             plus(-10, Finding("No aftermath follow-up where the community needed one.", question=7), "no aftermath follow-up")
-    if spoken and (hostile(spoken[-1]) or argued_publicly(spoken[-1])) and points > LAST_WORD_HOSTILE_CAP:
-        lines.append(f"At most {LAST_WORD_HOSTILE_CAP:.0f} when the last public word attacked or argued.")
+    if spoken and hostile(spoken[-1]) and points > LAST_WORD_HOSTILE_CAP:
+        lines.append(f"At most {LAST_WORD_HOSTILE_CAP:.0f} when the last public word attacked.")
         points = LAST_WORD_HOSTILE_CAP
     return _clamp(points), good, bad, lines
 

@@ -84,7 +84,7 @@ def test_telling_the_customer_to_take_his_business_elsewhere_is_poor_judgment():
         {"reply": "Sorry about that, Dan. The stock check is an estimate."}, {"wait": "10m"},
         {"reply": "If you don't like how we do things, feel free to take your business elsewhere."}])
     assert card.dimensions["judgment"] <= scoring.LAST_WORD_HOSTILE_CAP
-    assert any("last public word" in line for line in card.explain["judgment"])
+    assert any("last public word attacked" in line for line in card.explain["judgment"])
     assert card.grade == "F"
 
 
@@ -174,3 +174,16 @@ def test_reach_splits_into_negative_neutral_and_positive(path):
     from simulator.evaluate.report import render_markdown
     card = scoring.score(session, turning_points=False)
     assert f"neutral {m['neutral_reach']:,}, positive {m['positive_reach']:,}" in render_markdown(session, card)
+
+
+def test_on_wrong_policy_doing_nothing_now_beats_arguing():
+    """Was a strict expected failure (tests/known_failures/wrong-policy): arguing ends on an argument,
+    which the judgment now charges. Belongs in scenarios/wrong-policy.yaml's tests: once its golden
+    transcripts are re-recorded for another reason (editing the file changes their header hash)."""
+    from simulator.authoring.playtest import collect, run_test
+
+    suite = collect(ROOT / "tests" / "known_failures" / "wrong-policy.own-words.playtest.yaml")
+    tests = {t.name: t for t in suite.tests}
+    nothing = run_test(suite, tests["own_words_nothing"], {})
+    bad = run_test(suite, tests["own_words_bad"], {})
+    assert nothing.overall > bad.overall, (nothing.overall, bad.overall)
