@@ -142,6 +142,7 @@ class Session(StoryPart, MovesPart, TeamPart, ThreadPart, CustomerPart, ClockPar
         self.visited: list[str] = []
         self.chosen: list[str] = []  # suggested moves taken (or matched by free text), once-only
         self.fired: list[str] = []
+        self.skipped: list[str] = []  # injects the facilitator chose not to play
         self.said: list[str] = []  # `says:` triggers the trainee's words fired
         self.used_lines: set[str] = set()
         self.line_counts: dict[str, int] = {}  # built-in lines said so far (at most twice each)

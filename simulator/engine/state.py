@@ -61,6 +61,7 @@ class SessionState:
         visited: list[str]
         chosen: list[str]
         fired: list[str]
+        skipped: list[str]
         said: list[str]
         used_lines: set[str]
         line_counts: dict[str, int]

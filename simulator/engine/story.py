@@ -158,7 +158,7 @@ class StoryPart(SessionState):
             changed = False
             env = self.env()
             for inject in self.scenario.injects:
-                if inject.id in self.fired:
+                if inject.id in self.fired or inject.id in self.skipped:
                     continue
                 if inject.at is not None and self.t + 1e-9 < inject.at:
                     continue

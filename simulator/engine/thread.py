@@ -55,7 +55,7 @@ class ThreadPart(SessionState):
             self._screenshot(text, features)
         self._react(persona.Stimulus("reply", features, public=True, acknowledged=self.acknowledged_at is not None,
                                      facts_wrong=self.scenario.persona.facts_wrong,
-                                     unreasonable=self.scenario.persona.unreasonable_request))
+                                     unreasonable=self.scenario.persona.unreasonable_request, by_trainee=False))
         return post_id
 
     # ------------------------------------------------------------ named commenters
