@@ -116,6 +116,15 @@ def reference() -> str:
     for name, meaning in conditions.BUILTIN_NAMES.items():
         out.append(f"| `{name}` | {_cell(meaning)} |")
     out.append("")
+    out.append("An objective's `check:` is judged when the session ends, on the scorecard's facts: `first_response` is the "
+               "first message that helped, `rules_broken` counts every message whose labels say it attacked or argued, "
+               "`rules_kept` only messages that broke no rule, `outcome` the settled outcome, and the role `scoring:` "
+               "needs is in `escalated` only if it was brought in in time. It may also read:\n")
+    out.append("| name | meaning |")
+    out.append("|---|---|")
+    for name, meaning in conditions.SCORECARD_NAMES.items():
+        out.append(f"| `{name}` | {_cell(meaning)} |")
+    out.append("")
     return "\n".join(out)
 
 

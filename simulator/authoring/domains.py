@@ -64,6 +64,7 @@ def domains_of(scenario: Scenario) -> dict[str, Domain]:
         "sentiment": Domain("range", low=-1.0, high=1.0),
         "spillovers": Domain("range", low=0.0, high=float(len(spills)), integer=True),
         "replies": Domain("range", integer=True),
+        **{name: Domain("range", integer=True) for name in conditions.SCORECARD_NAMES},
         "private": Domain("set", (False, True)),
         "escalated": Domain("list", roles, what="role"),
         "approved": Domain("list", roles, what="role"),

@@ -308,13 +308,15 @@ def cmd_run(args) -> int:
             print("trace:")
             print("\n".join(render(session.trace, "  ")))
             print()
-        print(render_scorecard(card, scenario))
+        from simulator.evaluate.examples import examples
+
+        print(render_scorecard(card, scenario, examples(session)))
         if saved:
             print(f"\nsaved session {saved}  (report: crisis report {saved}, or crisis report latest)")
     return 0
 
 
-def render_scorecard(card, scenario) -> str:
+def render_scorecard(card, scenario, messages=()) -> str:
     lines = [
         f"{_clean(scenario.title)}  (seed {card.seed})",
         f"Overall {card.overall}/100  grade {card.grade}  outcome: {card.outcome.replace('_', ' ')}",
@@ -327,6 +329,7 @@ def render_scorecard(card, scenario) -> str:
     lines += [
         "",
         f"  reach {m['reach']:,}   negative reach {m['negative_reach']:,} (doing nothing: {b['negative_reach']:,})"
+        f"   neutral {m.get('neutral_reach', 0):,}   positive {m.get('positive_reach', 0):,}"
         f"   net sentiment {m['net_sentiment']:+.2f}   spillovers {m['spillovers']}",
         "",
         "Rules  " + "  ".join(f"{n}:{'✓' * v['kept']}{'✗' * v['broken']}" for n, v in card.rules.items() if v["kept"] or v["broken"]),
@@ -337,6 +340,17 @@ def render_scorecard(card, scenario) -> str:
             arrow = "▲ helped" if tp.helped else "▼ hurt"
             rule_txt = f" — rule {tp.rule} {tp.verdict}: {rule(tp.rule).title}" if tp.rule else ""
             lines.append(f"  T+{tp.t:.0f}m {arrow}: “{_clean(tp.text)[:90]}” (negative reach {tp.effect_negative_reach:+,}){rule_txt}")
+    if messages:
+        lines += ["", "Your messages, and what the author suggested"]
+        for ex in messages:
+            lines.append(f"  T+{ex.t:.0f}m #{ex.n} {ex.kind.replace('_', ' ')}: “{_clean(ex.text)[:90]}”"
+                         + (f" — {ex.rule_line}" if ex.rule else ""))
+            if ex.same:
+                lines.append("      author: the same, the best suggestion at that point")
+            elif ex.suggestion:
+                lines.append(f"      author: “{_clean(ex.suggestion)[:110]}”")
+            if ex.reason and not ex.same:
+                lines.append(f"      judge:  {_clean(ex.reason)[:110]}")
     if card.improvements:
         lines += ["", "To improve"]
         lines += [f"  - {_clean(f.text)}" + (f" “{_clean(f.quote)[:80]}”" if f.quote else "") for f in card.improvements[:6]]

@@ -31,7 +31,9 @@ class StoryPart(SessionState):
 
     def _opening(self) -> None:
         p = self.scenario.persona
-        self._customer_post(p.opening, public=True, valence=min(-0.2, 0.3 - p.anger), trigger=None)
+        # A complaint leans against the brand; a loyal fan's wish leans as her mood does (issue 13).
+        valence = 0.3 - p.anger if self.archetype.delights_easily else min(-0.2, 0.3 - p.anger)
+        self._customer_post(p.opening, public=True, valence=valence, trigger=None)
         self.ripple.advance(0.0)  # the author's followers see the complaint the moment it is posted
         if self.scenario.commenters:
             self._thread_open()

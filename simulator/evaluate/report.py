@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from simulator.evaluate import observations as O
+from simulator.evaluate.examples import Example, examples
 from simulator.evaluate.scoring import RATINGS, Scorecard, baseline, describe
 from simulator.format import textsafe
 from simulator.world import rules as R
@@ -84,7 +85,8 @@ def timeline(session) -> list[Entry]:
         if kind in ("beat", "coach"):
             if kind == "coach" and out and out[-1].tone == "brand":
                 kept, broken = e.data.get("kept", []), e.data.get("broken", [])
-                bits = [f"rule {n} kept" for n in kept] + [f"rule {n} BROKEN" for n in broken]
+                # A message that broke a rule is not credited with the ones it kept.
+                bits = [f"rule {n} BROKEN" for n in broken] if broken else [f"rule {n} kept" for n in kept]
                 if bits:
                     out[-1] = Entry(out[-1].t, out[-1].who, out[-1].kind, out[-1].text, "; ".join(bits), out[-1].n, out[-1].tone)
             continue
@@ -268,7 +270,8 @@ def render_markdown(session, card: Scorecard, forecast=None, *, date=None, train
         why = " ".join(card.explain.get(d, ()))
         L.append(f"| {d} | {v:.0f} | {card.weights.get(d, 0) * 100:.0f}% | {md(why)} |")
     m, b = card.metrics, card.baseline
-    L += ["", f"Reach {m['reach']:,}, negative reach {m['negative_reach']:,} (doing nothing: {b['negative_reach']:,}), "
+    L += ["", f"Reach {m['reach']:,}: negative {m['negative_reach']:,} (doing nothing: {b['negative_reach']:,}), "
+              f"neutral {m.get('neutral_reach', 0):,}, positive {m.get('positive_reach', 0):,}; "
               f"net sentiment {m['net_sentiment']:+.2f} (doing nothing: {b['net_sentiment']:+.2f}), spillovers {m['spillovers']}.", ""]
     if forecast is not None:
         fv = forecast_values(forecast)
@@ -303,6 +306,10 @@ def render_markdown(session, card: Scorecard, forecast=None, *, date=None, train
         L.append(f"| {_t(e.t)} | {md(who)} | {md(e.kind)} | {md(e.text[:300])} | {md(e.detail)} |")
     L.append("")
 
+    L += ["## Your messages, and what the author suggested", ""]
+    L += [line for ex in examples(session) for line in _md_example(ex)] or ["You sent no messages."]
+    L.append("")
+
     L += ["## Strengths", ""]
     L += [_md_finding(f) for f in card.strengths] or ["None recorded."]
     L += ["", "## Areas for improvement", ""]
@@ -334,6 +341,20 @@ def render_markdown(session, card: Scorecard, forecast=None, *, date=None, train
         L.append(f"| {number}. {md(R.rule(int(number)).title)} | {v['kept']} | {v['broken']} |")
     L.append("")
     return "\n".join(L)
+
+
+def _md_example(ex: Example) -> list[str]:
+    """One message, the author's best suggestion at that point (or the judge's reason), and the rule."""
+    out = [f"- **{_t(ex.t)}, #{ex.n} {md(ex.kind.replace('_', ' '))}:** \u201c{md(ex.text[:300])}\u201d"]
+    if ex.same:
+        out.append("  - This was the author's best suggestion at that point.")
+    elif ex.suggestion:
+        out.append(f"  - The author's best suggestion then ({md(ex.suggestion_label)}): \u201c{md(ex.suggestion[:300])}\u201d")
+    if ex.reason and not ex.same:
+        out.append(f"  - The judge: {md(ex.reason)}")
+    if ex.rule:
+        out.append(f"  - {md(ex.rule_line)}.")
+    return out
 
 
 def _md_finding(f) -> str:
@@ -653,6 +674,8 @@ figure { margin: 0 0 12px; } figcaption { color: var(--muted); font-size: 13px; 
 .tl .n { display: inline-block; min-width: 22px; padding: 0 4px; border-radius: 10px; background: var(--blue); color: #fff; font-size: 12px; text-align: center; }
 ul.findings { padding-left: 20px; } ul.findings li { margin: 0 0 8px; }
 q, .quote { font-style: italic; } .tag { color: var(--muted); font-size: 13px; }
+table.examples td { vertical-align: top; } table.examples td:nth-child(2), table.examples td:nth-child(3) { width: 38%; }
+table.examples .broken { color: var(--red); } table.examples .kept { color: var(--green); }
 .tp { border-left: 4px solid var(--blue); padding: 6px 12px; margin: 0 0 10px; background: var(--bg); }
 .tp.hurt { border-color: var(--red); }
 footer { color: var(--muted); font-size: 12px; margin-top: 30px; }
@@ -715,8 +738,8 @@ def render_html(session, card: Scorecard, forecast=None, *, date=None, trainee: 
     m, b = card.metrics, card.baseline
     P.append('<section id="charts"><h2>What the audience saw</h2><figure>')
     P.append(chart_timeline(session, baseline(session)))
-    P.append(f"<figcaption>Reach {m['reach']:,}; negative reach {m['negative_reach']:,} against {b['negative_reach']:,} had the "
-             f"brand said nothing; net sentiment {m['net_sentiment']:+.2f} (doing nothing: {b['net_sentiment']:+.2f}); "
+    P.append(f"<figcaption>Reach {m['reach']:,}: negative {m['negative_reach']:,} against {b['negative_reach']:,} had the "
+             f"brand said nothing, neutral {m.get('neutral_reach', 0):,}, positive {m.get('positive_reach', 0):,}; net sentiment {m['net_sentiment']:+.2f} (doing nothing: {b['net_sentiment']:+.2f}); "
              f"spillovers {m['spillovers']}. Numbered markers are your moves (red: a rule broken); triangles are spillovers.</figcaption></figure>")
     if forecast is not None:
         P.append("<figure>" + chart_forecast(forecast, m) + "<figcaption>How bad it could have got: the complaint's spread over many "
@@ -732,6 +755,8 @@ def render_html(session, card: Scorecard, forecast=None, *, date=None, trainee: 
         P.append(f'<tr class="{h(e.tone)}"><td>{_t(e.t)}</td><td>{num}{h(e.who)}</td><td>{h(e.kind)}</td><td>{h(e.text)}{detail}</td></tr>')
     P.append("</table></section>")
 
+    P.append('<section id="examples"><h2>Your messages, and what the author suggested</h2>' + _html_examples(examples(session))
+             + "</section>")
     P.append('<section id="strengths"><h2>Strengths</h2>' + _html_findings(card.strengths) + "</section>")
     P.append('<section id="improvements"><h2>Areas for improvement</h2>' + _html_findings(card.improvements) + "</section>")
 
@@ -775,6 +800,26 @@ def render_html(session, card: Scorecard, forecast=None, *, date=None, trainee: 
              "The same scenario, seed and moves always produce this report's numbers.</footer>")
     P.append("</main></body></html>\n")
     return "\n".join(P)
+
+
+def _html_examples(items) -> str:
+    """Each message beside the author's best suggestion at that point (or the judge's reason), and the rule."""
+    if not items:
+        return "<p>You sent no messages.</p>"
+    out = ['<table class="examples"><tr><th>time</th><th>you wrote</th><th>the author suggested</th><th>rule</th></tr>']
+    for ex in items:
+        if ex.same:
+            other = '<span class="tag">the same: this was the best suggestion then</span>'
+        elif ex.suggestion:
+            other = (f'<span class="quote">\u201c{h(ex.suggestion)}\u201d</span><div class="tag">{h(ex.suggestion_label)}</div>'
+                     + (f'<div class="tag">the judge: {h(ex.reason)}</div>' if ex.reason else ""))
+        else:
+            other = f'<span class="tag">no suggestion then; the judge: {h(ex.reason)}</span>'
+        rule = f'<span class="{h(ex.verdict)}">{h(ex.rule_line)}</span>' if ex.rule else ""
+        out.append(f'<tr><td>{_t(ex.t)} <span class="tag">#{ex.n} {h(ex.kind.replace("_", " "))}</span></td>'
+                   f'<td class="quote">\u201c{h(ex.text)}\u201d</td><td>{other}</td><td>{rule}</td></tr>')
+    out.append("</table>")
+    return "".join(out)
 
 
 def _html_findings(findings) -> str:

@@ -19,9 +19,18 @@ here reads anything but the scenario, the seed and the steps: no clock, no envir
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field, replace
 
 from simulator.engine.session import Session, SessionError, cost_of, replay
+from simulator.evaluate.facts import (
+    argued,
+    broken_rules,
+    clean,
+    first_helpful_response,
+    hostile,
+    settled_outcome,
+)
 from simulator.format.actions import parse_action, parse_actions, to_dict
 from simulator.format.vocab import DEFAULT_WEIGHTS, DIMENSIONS
 from simulator.world import rules as R
@@ -35,6 +44,7 @@ NEG_REACH_FLOOR = 10
 SENTIMENT_FLOOR = 0.03
 # Reputation components: what the audience saw, what it now thinks, whether it spread elsewhere.
 REPUTATION_WEIGHTS = {"negative_reach": 0.4, "net_sentiment": 0.4, "spillovers": 0.2}
+LAST_WORD_HOSTILE_CAP = 35.0  # judgment for a course whose last public word attacked
 ACTION_QUESTION = {"escalate": 2, "private": 3, "offer": 4, "hide": 6, "walk_away": 6, "follow_up": 7}
 
 
@@ -178,21 +188,110 @@ class Scorecard:
 
 
 _BASELINES: dict = {}
+# The facilitator's moves that change the world (not notes, pauses or decisions): in a drill they
+# are played into the do-nothing and reference baselines too, so the team is not charged for them.
+WORLD_MOVES = frozenset({"pressure", "inject", "custom"})
 
 
 def _cache_key(session: Session, kind: str) -> tuple:
     sc = session.scenario
-    return (kind, sc.sha256, sc.path, session.seed, session.start)
+    return (kind, sc.sha256, sc.path, session.seed, session.start, facilitation(session))
 
 
-def baseline(session: Session) -> Session:
-    """The same scenario and seed where the brand does nothing at all."""
-    key = _cache_key(session, "nothing")
+def facilitation(session: Session) -> tuple[tuple[float, tuple], ...]:
+    """The facilitator's world-changing moves with the time each was made: ((t, command items), ...).
+
+    Steps carry no times, so a session with such moves is replayed once to read them.
+    """
+    steps = list(session.steps)
+    if not any("facilitate" in s and s["facilitate"].get("kind") in WORLD_MOVES for s in steps):
+        return ()
+    key = ("facilitation", session.scenario.sha256, session.seed, session.start, _freeze(steps))
+    hit = _BASELINES.get(key)
+    if hit is not None:
+        return hit
+    other = Session(session.scenario, session.seed, start=session.start)
+    moves = []
+    for step in steps:
+        if other.finished:
+            break
+        if "facilitate" in step and step["facilitate"].get("kind") in WORLD_MOVES:
+            moves.append((round(other.t, 6), tuple(sorted(step["facilitate"].items()))))
+        try:
+            other.apply_step(step)
+        except (SessionError, ValueError):
+            continue
+    _BASELINES[key] = hit = tuple(moves)
+    return hit
+
+
+def _freeze(value):
+    if isinstance(value, dict):
+        return tuple(sorted((k, _freeze(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+def _replay_facilitated(session: Session, steps, moves) -> tuple[Session, int]:
+    """Replay steps on the same seed with the facilitator's moves played in at their times.
+
+    Steps that no longer apply are dropped (returned as the count); an advance that crosses a
+    move's time is split there.
+    """
+    other = Session(session.scenario, session.seed, start=session.start)
+    pending = list(moves)
+    dropped = 0
+
+    def catch_up(until: float) -> None:
+        while pending and pending[0][0] <= until + 1e-9 and not other.finished:
+            at, items = pending.pop(0)
+            if at > other.t:
+                other.advance(at - other.t)
+            command = dict(items)
+            if command.get("kind") == "inject" and command.get("id") in other.fired:
+                continue  # it fired on its own in this course
+            with contextlib.suppress(SessionError, ValueError):  # a move that no longer applies
+                other.facilitate(command)
+
+    for step in steps:
+        if other.finished:
+            break
+        if "finish" in step:
+            continue
+        if "advance" in step:
+            target = other.t + float(step["advance"])
+            catch_up(target)
+            if other.t < target and not other.finished:
+                other.advance(target - other.t)
+            continue
+        catch_up(other.t)
+        try:
+            other.apply_step(step)
+        except (SessionError, ValueError):
+            dropped += 1  # a choice no longer offered, a post that was never made
+    catch_up(float("inf"))
+    if not other.finished:
+        other.finish()
+    return other, dropped
+
+
+def baseline(session: Session, *, pressure: bool = True) -> Session:
+    """The same scenario and seed where the brand does nothing at all.
+
+    In a drill the facilitator's pressure, injects and custom posts are played into it at the times
+    they were made (`pressure=False`: the plain silence, without them).
+    """
+    moves = facilitation(session) if pressure else ()
+    key = (*_cache_key(session, "nothing")[:-1], moves)
     hit = _BASELINES.get(key)
     if hit is None:
         if len(_BASELINES) > 64:
             _BASELINES.clear()
-        hit = replay(session.scenario, session.seed, [{"finish": True}], start=session.start)
+        if moves:
+            hit = _replay_facilitated(session, [], moves)[0]
+        else:
+            hit = replay(session.scenario, session.seed, [{"finish": True}], start=session.start)
         _BASELINES[key] = hit
     return hit
 
@@ -202,6 +301,8 @@ def metrics_of(session: Session) -> dict:
     return {
         "reach": int(snap.reach),
         "negative_reach": int(snap.negative_reach),
+        "neutral_reach": int(snap.neutral_reach),
+        "positive_reach": int(snap.positive_reach),
         "net_sentiment": round(float(snap.net_sentiment), 4),
         "spillovers": int(snap.spillovers),
         "share_velocity": round(float(snap.share_velocity), 4),
@@ -242,13 +343,27 @@ def _evaluate(session: Session) -> Scorecard:
     explain: dict[str, list[str]] = {d: [] for d in DIMENSIONS}
 
     # -- outcome
-    outcome = session.outcome()
+    settled = settled_outcome(session)
+    outcome = settled.outcome
     p = session.persona
-    outcome_score = _clamp(OUTCOME_POINTS[outcome] + 10 * (p.trust - 0.5) - 10 * (p.anger - 0.3))
+    outcome_score = _outcome_points(outcome, p)
     explain["outcome"] += [
         f"The customer ended {outcome.replace('_', ' ')} ({OUTCOME_POINTS[outcome]:.0f} points),",
         f"adjusted for trust {p.trust:.2f} ({10 * (p.trust - 0.5):+.1f}) and anger {p.anger:.2f} ({-10 * (p.anger - 0.3):+.1f}).",
     ]
+    if facilitation(session):
+        # What the facilitator's pressure did to a customer nobody answered is not the team's doing.
+        plain = baseline(session, pressure=False)
+        pressed = base
+        handicap = (_outcome_points(settled_outcome(plain).outcome, plain.persona)
+                    - _outcome_points(settled_outcome(pressed).outcome, pressed.persona))
+        if abs(handicap) >= 0.05:
+            outcome_score = _clamp(outcome_score + handicap)
+            explain["outcome"].append(f"{handicap:+.1f} for the facilitator's pressure: what it did to the customer "
+                                      "had the brand said nothing is not charged to the team.")
+    if settled.why:
+        explain["outcome"].append(f"Not {settled.persona_outcome.replace('_', ' ')}: {settled.why} "
+                                  f"(\u201c{settled.last_word[:120]}\u201d).")
     if outcome in ("raving_fan", "satisfied"):
         strengths.append(Finding(f"The customer ended {outcome.replace('_', ' ')}."))
     elif outcome in ("churned", "hostile"):
@@ -298,6 +413,11 @@ def _evaluate(session: Session) -> Scorecard:
     improvements += j_improvements
     explain["judgment"] += j_lines
 
+    # Whatever a strength is about, the message it quotes is held up as an example: never one
+    # that broke a rule or attacked (the finding stays, without the quote).
+    spoiled = {r.text for r in session.replies if broken_rules(r)}
+    strengths = [replace(f, quote="") if f.quote in spoiled else f for f in strengths]
+
     dims = {
         "outcome": round(outcome_score, 1),
         "reputation": round(reputation, 1),
@@ -322,12 +442,16 @@ def _evaluate(session: Session) -> Scorecard:
         turning_points=(),
         strengths=tuple(strengths),
         improvements=tuple(improvements),
-        objectives=_objectives(session, dims),
+        objectives=_objectives(session, dims, outcome),
         quotes={k: tuple(v) for k, v in quotes.items()},
         explain={k: tuple(v) for k, v in explain.items()},
         weights={k: round(v / total_weight, 4) for k, v in weights.items()},
         reference=ref,
     )
+
+
+def _outcome_points(outcome: str, p) -> float:
+    return _clamp(OUTCOME_POINTS[outcome] + 10 * (p.trust - 0.5) - 10 * (p.anger - 0.3))
 
 
 def grade_of(overall: float) -> str:
@@ -352,7 +476,7 @@ def reference_session(session: Session) -> Session | None:
 
     steps = [{"act": to_dict(a)} for a in parse_actions(list(reference))] + [{"finish": True}]
     try:
-        hit = _lenient_replay(session, steps)[0]
+        hit = _replay_facilitated(session, steps, facilitation(session))[0]
     except (SessionError, ValueError):
         hit = None
     _BASELINES[key] = hit
@@ -401,6 +525,8 @@ def _reputation(m: dict, b: dict, ref: dict | None) -> tuple[float, list[str]]:
     penalty = sum(REPUTATION_WEIGHTS[k] * v for k, v in passive.items())
     value = _clamp(50.0 + 50.0 * earned + 50.0 * penalty)
     lines = [
+        f"Reach {m['reach']:,}: negative {m['negative_reach']:,}, neutral {m.get('neutral_reach', 0):,}, "
+        f"positive {m.get('positive_reach', 0):,}.",
         f"Negative reach {m['negative_reach']:,}; doing nothing {b['negative_reach']:,}; {against} {ref['negative_reach']:,.0f}.",
         f"Net sentiment {m['net_sentiment']:+.2f}; doing nothing {b['net_sentiment']:+.2f}; {against} {ref['net_sentiment']:+.2f}.",
         f"Spillovers {m['spillovers']}; doing nothing {b['spillovers']}; {against} {ref['spillovers']:.0f}.",
@@ -453,35 +579,10 @@ def _conduct(session: Session):
             lines.append(f"Rule {rule_no} ({rule.title}) kept {count['kept']}x.")
             if rule_no in ("8", "6", "7", "9"):
                 # A message that broke another rule (or attacked) is never held up as a strength.
-                reply = next((r for r in session.replies if r.analysis.rules.get(int(rule_no)) == "kept"
-                              and not r.analysis.broken() and not hostile(r)), None)
+                reply = next((r for r in session.replies if r.analysis.rules.get(int(rule_no)) == "kept" and clean(r)), None)
                 if reply is not None:
                     good.append(Finding(f"Rule {rule_no} kept: {rule.text}", rule=int(rule_no), quote=reply.text, t=reply.t))
     return conduct, tallies, quotes, good, bad, lines
-
-
-HOSTILE_FEATURES = frozenset({"sarcasm", "insult", "threat", "profanity", "shouting"})
-
-
-def hostile(reply) -> bool:
-    """A message that attacks rather than answers: contempt, insults, threats, swearing, shouting,
-    or a judged quality this low. Such a message is no response as far as timeliness goes."""
-    a = reply.analysis
-    return any(a.features.get(f) for f in HOSTILE_FEATURES) or a.quality <= -0.6
-
-
-def helpful(reply) -> bool:
-    """A message that answers the customer: not hostile, and not an argument with them (rule 7:
-    never argue online). Only these count as a response when timeliness is scored."""
-    a = reply.analysis
-    return not hostile(reply) and not a.features.get("argue") and not a.features.get("blame")
-
-
-def first_helpful_response(session: Session) -> float | None:
-    """When the brand first answered with something that helped (None: never)."""
-    if session.first_response_at is None:
-        return None
-    return next((r.t for r in session.replies if helpful(r)), None)
 
 
 def _timeliness(session: Session, expected: float) -> tuple[float, list[str]]:
@@ -527,7 +628,7 @@ def _judgment(session: Session):
         return 20.0, good, [Finding("No decision was made: no reply, no escalation, no remedy.", question=1)], lines
 
     # Arguing and attacking in public is a decision too, and a bad one (rules 2, 5 and 7).
-    argued = [r for r in session.replies if r.public and (r.analysis.features.get("argue") or r.analysis.features.get("blame"))]
+    argued = [r for r in session.replies if argued_publicly(r)]
     attacked = [r for r in session.replies if r.public and hostile(r)]
     if attacked:
         plus(-min(36, 12 * len(attacked)), Finding("Attacked the customer in public: contempt, insults or threats get screenshotted.",
@@ -537,6 +638,20 @@ def _judgment(session: Session):
         plus(-min(45, 15 * len(argued)), Finding("Argued with the customer in public: never argue online (rule 7).",
                                                  question=5, quote=argued[0].text, t=argued[0].t),
              f"{len(argued)} public argument(s)")
+
+    # The brand's last word is what the audience remembers: ending on an attack, or an argument,
+    # is sending the customer away ("take your business elsewhere"), whatever came before.
+    # An attack costs more than an argument, and only an attack caps judgment: a judge that misreads
+    # a firm final statement as an argument must not sink a course that was right otherwise.
+    spoken = [r for r in session.replies if r.public]
+    if spoken and hostile(spoken[-1]):
+        last = spoken[-1]
+        plus(-20, Finding("Ended on a hostile message: that is what the audience remembers.",
+                          question=6, quote=last.text, t=last.t), "the last public word attacked")
+    elif spoken and argued_publicly(spoken[-1]):
+        last = spoken[-1]
+        plus(-10, Finding("Ended on an argument: that is what the audience remembers.",
+                          question=6, quote=last.text, t=last.t), "the last public word argued")
 
     # Who needs to know (question 2)
     escalations = [r for r in records if r.kind == "escalate"]
@@ -590,8 +705,7 @@ def _judgment(session: Session):
     spent = sum(r.data["value"] for r in offers if r.data["within"])
     fair = sc.persona.fair_remedy
     wants_something = bool(set(sc.persona.wants) & {"fix", "compensation", "delight"})
-    fix_reply = next((x for x in session.replies if x.analysis.features.get("solution") is True
-                      and not hostile(x) and not x.analysis.broken()), None)
+    fix_reply = next((x for x in session.replies if x.analysis.features.get("solution") is True and clean(x)), None)
     fix_offer = next((r for r in offers if r.data["within"]), None)
     if wants_something:
         if fix_reply is not None or fix_offer is not None:
@@ -622,7 +736,12 @@ def _judgment(session: Session):
         if r.kind == "walk_away":
             tried = sum(1 for x in session.replies if x.t < r.t and x.kind in ("reply", "private"))
             quote = getattr(r.action, "text", "")
-            if rules.walk_away_ok and tried >= 1:
+            parting = next((x for x in session.replies if x.n == r.n), None)
+            if rules.walk_away_ok and tried >= 1 and parting is not None and broken_rules(parting):
+                rule_no = _headline_rule(list(broken_rules(parting)), _BROKEN_PRIORITY)
+                plus(-5, Finding(f"Walked away, but not gracefully: the parting words broke rule {rule_no}.", question=6,
+                                 rule=rule_no, quote=quote, t=r.t), "walked away on a sour note")
+            elif rules.walk_away_ok and tried >= 1:
                 plus(15, Finding("Walked away gracefully after trying, leaving the door open.", question=6, quote=quote, t=r.t),
                      "graceful walk-away")
             elif rules.walk_away_ok:
@@ -663,12 +782,46 @@ def _judgment(session: Session):
             plus(10, Finding("Followed up visibly in the aftermath.", question=7, quote=quote), "aftermath follow-up")
         else:
             plus(-10, Finding("No aftermath follow-up where the community needed one.", question=7), "no aftermath follow-up")
+    if spoken and hostile(spoken[-1]) and points > LAST_WORD_HOSTILE_CAP:
+        lines.append(f"At most {LAST_WORD_HOSTILE_CAP:.0f} when the last public word attacked.")
+        points = LAST_WORD_HOSTILE_CAP
     return _clamp(points), good, bad, lines
 
 
-def _objectives(session: Session, dims: dict) -> tuple[ObjectiveRating, ...]:
-    """HSEEP-style P/S/M/U: whether the check held, and how clean the related dimension was."""
+def argued_publicly(reply) -> bool:
+    return reply.public and argued(reply)
+
+
+def objective_env(session: Session, outcome: str | None = None) -> dict:
+    """The names an objective's check reads, holding the facts the scorecard judged by.
+
+    The session's own names are what the story reacts to as it goes; an objective is judged at
+    the end, by the same facts as the scorecard: the first response is the first that helped
+    (an insult is no response), a rule is broken by every message whose labels say it attacked or
+    argued and kept only by a message that broke none, the customer's outcome is the settled one,
+    and the role the scenario needed counts as brought in only if it was brought in in time.
+    """
     env = session.env()
+    replies = session.replies
+    env["outcome"] = outcome if outcome is not None else settled_outcome(session).outcome
+    env["first_response"] = first_helpful_response(session)
+    env["rules_broken"] = sorted({n for r in replies for n in broken_rules(r)})
+    env["rules_kept"] = sorted({n for r in replies if clean(r) for n in r.analysis.kept()})
+    rules = session.scenario.scoring
+    if rules.escalate_to:
+        on_time = any(r.kind == "escalate" and r.data["role"] == rules.escalate_to and r.t <= rules.escalate_within
+                      for r in session.records)
+        if not on_time:
+            env["escalated"] = [role for role in env["escalated"] if role != rules.escalate_to]
+    env["form_letters"] = sum(1 for r in replies if r.analysis.features.get("form_letter"))
+    env["hostile_replies"] = sum(1 for r in replies if hostile(r))
+    env["arguments"] = sum(1 for r in replies if argued_publicly(r))
+    return env
+
+
+def _objectives(session: Session, dims: dict, outcome: str | None = None) -> tuple[ObjectiveRating, ...]:
+    """HSEEP-style P/S/M/U: whether the check held on the scorecard's facts, and how clean the related dimension was."""
+    env = objective_env(session, outcome)
     out = []
     for objective in session.scenario.objectives:
         try:
@@ -752,14 +905,13 @@ def turning_points_of(session: Session, top: int = 3, *, overall: int | None = N
         reply = next((r for r in session.replies if r.n == n), None)
         rule, verdict = None, ""
         if reply is not None:
-            broken = [k for k, v in sorted(reply.analysis.rules.items()) if v == "broken"]
-            kept_ = [k for k, v in sorted(reply.analysis.rules.items()) if v == "kept"]
-            if not helped and broken:
+            # A message that broke a rule is never shown as keeping one, even where it happened to help.
+            broken = list(broken_rules(reply))
+            kept_ = reply.analysis.kept()
+            if broken:
                 rule, verdict = _headline_rule(broken, _BROKEN_PRIORITY), "broken"
             elif kept_:
                 rule, verdict = _headline_rule(kept_, _KEPT_PRIORITY), "kept"
-            elif broken:
-                rule, verdict = _headline_rule(broken, _BROKEN_PRIORITY), "broken"
         text = getattr(concrete, "text", "") or describe(concrete)
         candidates.append((size, TurningPoint(n, record.t, record.kind, text, int(d_neg), float(d_sent), actual_outcome,
                                               other_outcome, rule, verdict, helped, int(d_reach), int(points),

@@ -50,6 +50,14 @@ BUILTIN_NAMES: dict[str, str] = {
     "none": "nothing",
 }
 
+# Names only an objective's `check:` may read: the scorecard counts them from the judge's labels
+# when the session ends (simulator/evaluate/scoring.py, `objective_env`).
+SCORECARD_NAMES: dict[str, str] = {
+    "form_letters": "messages the judge read as a form letter",
+    "hostile_replies": "messages that attacked: contempt, insults, threats, swearing or shouting",
+    "arguments": "public messages that argued with the customer or blamed them",
+}
+
 _COMPARE = {
     ast.Eq: operator.eq,
     ast.NotEq: operator.ne,

@@ -387,11 +387,11 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
         if value is not None and (not isinstance(value, expected) or (var["type"] != "bool" and isinstance(value, bool))):
             err(("state", name, "default"), "type", f"state variable '{name}' is {var['type']} but its default is {value!r}")
 
-    def check_condition(where, text):
+    def check_condition(where, text, extra=frozenset()):
         if not text:
             return
         cond = conditions.parse(text)
-        for name in sorted(cond.names - known):
+        for name in sorted(cond.names - known - extra):
             err(where, "unknown-name", f"condition reads '{name}', which is neither declared in state: nor built in{did_you_mean(name, known)}")
 
     def check_variants(where, variants):
@@ -475,7 +475,7 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
             check_condition(("end", i, "when"), end.get("when"))
     for i, objective in enumerate(data["objectives"] or []):
         if objective:
-            check_condition(("objectives", i, "check"), objective.get("check"))
+            check_condition(("objectives", i, "check"), objective.get("check"), frozenset(conditions.SCORECARD_NAMES))
     for i, remedy in enumerate(data["remedies"] or []):
         for j, role_id in enumerate((remedy or {}).get("requires") or []):
             if role_id not in roles:

@@ -95,6 +95,8 @@ class View:
     hideable: tuple[FeedEntry, ...]
     is_private: bool
     typing: str = ""  # "public" | "private" when the customer is about to answer
+    neutral_reach: int = 0  # reached by nothing that leaned either way
+    positive_reach: int = 0  # saw something positive and nothing negative
     answerable: tuple[FeedEntry, ...] = ()  # posts by the customer or a named commenter, to reply to by name
 
     @property
@@ -171,7 +173,7 @@ def build_view(session, previous: View | None = None) -> View:
         mood=p.mood, anger=p.anger, trust=p.trust, patience=p.patience, heard=p.heard, resolved=p.resolved,
         outcome=session.outcome(),
         reach=snap.reach, negative_reach=snap.negative_reach, sentiment=snap.net_sentiment, velocity=snap.share_velocity,
-        spillovers=snap.spillovers,
+        spillovers=snap.spillovers, neutral_reach=snap.neutral_reach, positive_reach=snap.positive_reach,
         d_reach=snap.reach - prev_reach, d_negative=snap.negative_reach - prev_neg, d_sentiment=snap.net_sentiment - prev_sent,
         reach_history=tuple(float(h.reach) for h in history[-120:]),
         negative_history=tuple(float(h.negative_reach) for h in history[-120:]),

@@ -68,6 +68,7 @@ ACTIVITY_REF = 0.3  # the default group activity: a default member shares at the
 AROUSAL_LOG_ODDS = math.log(1.34) / 0.25
 AUDIENCE_TRUST = 0.5  # how much an item from the audience or a platform moves a stance
 VELOCITY_WINDOW = 60.0  # minutes: share velocity counts shares in the last hour
+POSITIVE_VALENCE = 0.1  # an item leaning further than this for the brand counts towards positive reach
 
 
 # ----------------------------------------------------------------------------------- values
@@ -106,6 +107,12 @@ class RippleSnapshot:
     net_sentiment: float
     share_velocity: float
     spillovers: int
+    positive_reach: int = 0  # saw something positive and nothing negative
+
+    @property
+    def neutral_reach(self) -> int:
+        """Reached, but by nothing that leaned either way (a friendly wish, a plain question)."""
+        return max(0, self.reach - self.negative_reach - self.positive_reach)
 
 
 @dataclass(frozen=True)
@@ -457,8 +464,10 @@ class Ripple:
         self.stance = audience.stance0.astype(np.float64).copy()
         self.exposed = np.zeros(n, dtype=bool)
         self.negative_exposed = np.zeros(n, dtype=bool)
+        self.positive_exposed = np.zeros(n, dtype=bool)
         self.reach = 0
         self.negative_reach = 0
+        self.positive_reach = 0  # exposed to a positive item and to no negative one
         self._plans: dict[str, _Plan] = {}
         self._fired: set[str] = set()  # spillover specs whose threshold was crossed
         self._due: list[tuple[float, SpilloverSpec]] = []  # spills waiting for their delay
@@ -618,6 +627,11 @@ class Ripple:
                 fneg = new[~self.negative_exposed[new]]
                 self.negative_exposed[fneg] = True
                 self.negative_reach += fneg.size
+                self.positive_reach -= int(self.positive_exposed[fneg].sum())
+            elif v > POSITIVE_VALENCE:
+                fpos = new[~self.positive_exposed[new]]
+                self.positive_exposed[fpos] = True
+                self.positive_reach += int((~self.negative_exposed[fpos]).sum())
             s = self.stance[new]
             s += self.params.stance_step * plan.trust[new] * (v - s)
             self.stance[new] = np.clip(s, -1.0, 1.0)
@@ -676,7 +690,7 @@ class Ripple:
         return snap
 
     def _version(self) -> tuple:
-        return (self.t, self.reach, self.negative_reach, self._spilled, len(self._plans),
+        return (self.t, self.reach, self.negative_reach, self.positive_reach, self._spilled, len(self._plans),
                 sum(plan.done for plan in self._plans.values()))
 
     def _measure(self) -> RippleSnapshot:
@@ -699,6 +713,7 @@ class Ripple:
             net_sentiment=net,
             share_velocity=float(shares) * 60.0 / VELOCITY_WINDOW,
             spillovers=self._spilled,
+            positive_reach=int(self.positive_reach),
         )
 
     def item_reach(self, item_id: str) -> int:
@@ -745,6 +760,7 @@ class Ripple:
         twin.stance = self.stance.copy()
         twin.exposed = self.exposed.copy()
         twin.negative_exposed = self.negative_exposed.copy()
+        twin.positive_exposed = self.positive_exposed.copy()
         twin._fired = set(self._fired)
         twin._due = list(self._due)
         twin._plans = {}

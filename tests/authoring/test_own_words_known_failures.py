@@ -33,8 +33,6 @@ REASONS = {
     ("doctored-screenshot", "own_words_nothing"): f"nothing 23 vs arguing 32: {TIMELINESS}",
     ("frozen-payouts", "own_words_nothing"): f"nothing 23 vs arguing 27: {TIMELINESS}",
     ("house-rules", "own_words_nothing"): f"nothing 18 vs arguing 23: {TIMELINESS}",
-    ("wrong-policy", "own_words_nothing"): f"nothing 33 vs arguing 38: {TIMELINESS}; the public correction is read "
-                                           "as personalised+solution and Walt ends neutral either way",
     ("jerk-for-sport", "own_words_good"): "good 10 vs nothing 33: the judge labels a warm open door ('Fair enough if "
                                           "we're not your thing, Gary') as sarcasm and hostile, and the walk-away "
                                           "line ('All good, Gary. We've said our bit') as argue+sarcasm; Gary turns "

@@ -218,3 +218,15 @@ def test_every_saved_session_command_survives_a_transcript_that_replays_differen
     assert result.returncode == 0, result.stderr
     assert "replays differently" in result.stderr and "as the current version plays them" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_run_shows_each_message_beside_the_authors_suggestion(tmp_path):
+    """`crisis run` in text: the trainee's words, the author's best suggestion then, the rule."""
+    script = tmp_path / "snipe.yaml"
+    script.write_text("seed: 7\nactions:\n  - reply: \"Sure, Professor Coffee. Most people phone ahead.\"\n  - wait: 10m\n",
+                      encoding="utf-8")
+    out = crisis("run", "stock-check", "--script", str(script)).stdout
+    block = out.split("Your messages, and what the author suggested", 1)[1]
+    assert "Sure, Professor Coffee" in block and "author: “We apologize, Dan" in block
+    assert "broken: " in block and "judge: " in block
+    assert "neutral " in out and "positive " in out

@@ -44,8 +44,8 @@ def test_markdown_has_the_after_action_shape(good):
     session, card = good
     text = report.render_markdown(session, card, date=DATE, trainee="Ann")
     headings = re.findall(r"^## (.+)$", text, flags=re.M)
-    assert headings[:7] == ["Overview", "Objectives", "Timeline", "Strengths", "Areas for improvement", "Turning points",
-                            "Recommended playbook entries"]
+    assert headings[:8] == ["Overview", "Objectives", "Timeline", "Your messages, and what the author suggested", "Strengths",
+                            "Areas for improvement", "Turning points", "Recommended playbook entries"]
     assert "| Date | 2025-03-14 |" in text and "| Trainee | Ann |" in text
     assert "| Acknowledge Dan in public within 15 minutes | **P**" in text
     assert "We apologize, Dan; it's not a perfect system" in text
@@ -188,3 +188,41 @@ def test_report_is_deterministic_given_the_date(good, starter):
     session, card = good
     again = run(starter, [{"choose": "model"}, {"choose": "fix_public"}, {"wait": "30m"}], 7)
     assert report.render_html(session, card, date=DATE) == report.render_html(again, score(again), date=DATE)
+
+
+@pytest.fixture
+def snipe(starter):
+    session = run(starter, [Reply("Sure, Professor Coffee. Most people phone ahead."), {"wait": "10m"}], 7)
+    return session, score(session)
+
+
+def test_each_message_sits_beside_the_authors_best_suggestion_in_markdown(snipe, starter):
+    session, card = snipe
+    text = report.render_markdown(session, card, date=DATE)
+    section = text.split("## Your messages, and what the author suggested", 1)[1].split("## Strengths", 1)[0]
+    assert "Sure, Professor Coffee" in section
+    model = next(c for b in starter.beats for c in b.choices if c.id == "model")
+    assert report.md(model.text)[:40] in section  # the highest-quality suggestion on offer then
+    assert re.search(r"Rule \d broken: ", section)
+    assert "The judge:" in section
+
+
+def test_each_message_sits_beside_the_authors_best_suggestion_in_html(snipe, good):
+    session, card = snipe
+    html = report.render_html(session, card, date=DATE)
+    block = html.split('<section id="examples">', 1)[1].split("</section>", 1)[0]
+    assert "Professor Coffee" in block and 'class="broken"' in block and "We apologize, Dan" in block
+    same = report.render_html(*good, date=DATE).split('<section id="examples">', 1)[1].split("</section>", 1)[0]
+    assert "the same: this was the best suggestion then" in same and 'class="kept"' in same
+
+
+def test_the_hostile_sentence_is_the_judges_reason_when_nothing_was_offered(starter):
+    from simulator.evaluate.examples import examples
+
+    session = run(starter, [{"choose": "model"}, {"choose": "fix_public"}, {"wait": "30m"},
+                            Reply("Honestly Dan, some people just can't read a stock count.")], 7)
+    last = examples(session)[-1]
+    if last.suggestion:  # the story still offered something good: then it is shown instead
+        assert last.suggestion_id and not last.same
+    else:
+        assert last.reason and last.verdict == "broken" and last.rule

@@ -59,6 +59,7 @@ def test_chromium_renders_the_charts(tmp_path, page):
     for chart in ("chart-timeline", "chart-forecast", "chart-blast"):
         assert re.search(rf'<svg[^>]*id="{chart}"', dom), chart
     assert dom.count('class="move"') == 2
+    assert re.search(r'<table class="examples">.*We apologize, Dan', dom, re.S)  # each message beside the suggestion
     assert "<b>Ann</b>" not in dom and "&lt;b&gt;Ann&lt;/b&gt;" in dom  # the trainee's name is text, not markup
 
 

@@ -156,7 +156,10 @@ def test_objectives_are_rated_psmu(starter):
     bad = _play(starter, _bad_actions(starter), 7)
     ratings = {o.id: o.rating for o in bad.objectives}
     assert ratings["no_argument"] == "U" and ratings["fix"] == "U"
-    assert ratings["acknowledge"] in ("P", "S")  # they were quick, just wrong
+    # They were quick, but a fast argument is no acknowledgement: the objective reads the
+    # scorecard's first response (the first message that helped), not the first message.
+    assert ratings["acknowledge"] in ("M", "U")
+    assert bad.dimensions["timeliness"] == 0
     assert all(o.rating in scoring.RATINGS for o in bad.objectives)
 
 

@@ -252,6 +252,30 @@ async def test_report_from_a_served_tab_is_a_download_never_a_browser_on_the_ser
         assert "sent to this browser as a download" in str(app.screen.query_one(".dialog-body", Static).content)
 
 
+async def test_the_debrief_shows_the_authors_suggestion_beside_each_message():
+    """Issue 13: the debrief teaches by example, message by message, with the rule involved."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        play = await _to_play(pilot)
+        session = play.session
+        best = next(c for c in session.choices() if c.id == "model")
+        await pilot.press("r")
+        await pilot.press(*"Sure, Professor Coffee. Most people phone ahead.")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await settle(pilot, rounds=8)
+        assert isinstance(app.screen, DebriefScreen)
+        text = str(app.screen.query_one("#examples").content)
+        assert "Sure, Professor Coffee. Most people phone ahead." in text
+        assert best.text in text  # the author's best suggestion at that point
+        assert "broken" in text and "kept" not in text.split("Professor Coffee")[0]
+        ex = app.screen.examples[0]
+        assert ex.verdict == "broken" and ex.rule in (1, 2, 5, 7) and ex.suggestion_id == "model"
+
+
 async def test_words_that_commit_to_a_remedy_ask_before_applying_it():
     from simulator.ui.screens.modals import ConfirmModal
 

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, Sparkline, Static
 
 from simulator import services
+from simulator.evaluate.examples import examples
 from simulator.evaluate.scoring import score
 from simulator.format.durations import format_duration
 from simulator.ui.messages import Scored, ScoreFailed, SessionFailed
@@ -45,6 +46,7 @@ class DebriefScreen(Screen):
         self._loader = session if callable(session) else None
         self.session = None if callable(session) else session
         self.card = None
+        self.examples: tuple = ()
         self._blink = blink
         self._live = live and not callable(session)
 
@@ -60,6 +62,7 @@ class DebriefScreen(Screen):
                     yield Sparkline([], id="spark-negative")
                     yield Static(id="metrics")
             yield Static(id="turning", classes="debrief-block")
+            yield Static(id="examples", classes="debrief-block")
             yield Static(id="rules-table", classes="debrief-block")
             yield Static(id="findings", classes="debrief-block")
             yield Static(id="reveal", classes="debrief-block")
@@ -85,6 +88,7 @@ class DebriefScreen(Screen):
         session = self.session
         try:
             card = score(session)
+            self.examples = examples(session)
         except Exception as exc:
             self.post_message(ScoreFailed(f"{type(exc).__name__}: {exc}"))
             return
@@ -127,12 +131,15 @@ class DebriefScreen(Screen):
         m, b = card.metrics, card.baseline
         d_neg = m["negative_reach"] - b["negative_reach"]
         self.query_one("#metrics", Static).update(lines(
-            assemble(("reach ", "$text-muted"), f"{m['reach']:,}", ("   negative ", "$text-muted"), f"{m['negative_reach']:,}"),
+            assemble(("reach ", "$text-muted"), f"{m['reach']:,}", ("   negative ", "$text-muted"), f"{m['negative_reach']:,}",
+                     ("   neutral ", "$text-muted"), f"{m.get('neutral_reach', 0):,}", ("   positive ", "$text-muted"),
+                     f"{m.get('positive_reach', 0):,}"),
             assemble(("doing nothing: negative ", "$text-muted"), f"{b['negative_reach']:,}  ",
                      (f"{arrow(d_neg)} {d_neg:+,}", "$success" if d_neg < 0 else ("$error" if d_neg > 0 else ""))),
             assemble(("sentiment ", "$text-muted"), f"{m['net_sentiment']:+.2f}", ("   spillovers ", "$text-muted"), f"{m['spillovers']}"),
         ))
         self.query_one("#turning", Static).update(_turning(card))
+        self.query_one("#examples", Static).update(_examples(self.examples))
         self.query_one("#rules-table", Static).update(_rules(card))
         self.query_one("#findings", Static).update(_findings(card))
         self.query_one("#reveal", Static).update(_reveal(s, card))
@@ -236,6 +243,27 @@ def _turning(card):
         rows.append(plain(detail, "$text-muted"))
         if tp.rule:
             rows.append(assemble(("   rule ", "$text-muted"), f"{tp.rule} {tp.verdict}: ", (rule(tp.rule).text, "italic")))
+    return lines(*rows)
+
+
+def _examples(items):
+    """Each of the trainee's messages beside the author's best suggestion then, or the judge's reason."""
+    rows = [plain("Your messages, and what the author suggested", "bold")]
+    if not items:
+        rows.append(plain("You sent no messages.", "$text-muted italic"))
+    for ex in items:
+        head = [(f"T+{format_duration(ex.t):<7}", "$text-muted"), (f"#{ex.n} {words(ex.kind)}", "bold")]
+        if ex.rule:
+            head += ["   ", ("✗ " if ex.verdict == "broken" else "✓ ", "bold $error" if ex.verdict == "broken" else "bold $success"),
+                     (ex.rule_line, "$error" if ex.verdict == "broken" else "$success")]
+        rows.append(assemble(*head))
+        rows.append(assemble(("   you      ", "$text-muted"), ("“" + ex.text[:300] + "”", "italic")))
+        if ex.same:
+            rows.append(assemble(("   author   ", "$text-muted"), ("the same: the best suggestion at that point", "$success")))
+        elif ex.suggestion:
+            rows.append(assemble(("   author   ", "$text-muted"), ("“" + ex.suggestion[:300] + "”", "italic $success")))
+        if ex.reason and not ex.same:
+            rows.append(assemble(("   judge    ", "$text-muted"), ex.reason[:300]))
     return lines(*rows)
 
 

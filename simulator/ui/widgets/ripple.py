@@ -42,6 +42,8 @@ class RipplePanel(Vertical):
             row("negative", view.negative_reach, view.d_negative, count, False),
             row("sentiment", view.sentiment, view.d_sentiment if abs(view.d_sentiment) >= 0.005 else 0.0, senti, True),
         ]
+        numbers.append(assemble((f"{'neutral':<10}", "$text-muted"), f"{view.neutral_reach:,}",
+                                ("  positive ", "$text-muted"), f"{view.positive_reach:,}"))
         extra = f"shares/h {view.velocity:,.0f}"
         if view.spillovers:
             extra += f"  spillovers {view.spillovers}"
