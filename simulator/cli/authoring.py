@@ -56,15 +56,19 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
 
-    p = sub.add_parser("msel", help="injects as a master scenario events list (CSV)")
+    p = sub.add_parser("msel", help="injects and spillovers as a master scenario events list (CSV or xlsx)")
     msel_sub = p.add_subparsers(dest="msel_command", metavar="export|import")
-    e = msel_sub.add_parser("export", help="write the injects of a scenario as an MSEL CSV")
+    e = msel_sub.add_parser("export", help="write the injects and spillovers of a scenario as an MSEL sheet")
     e.add_argument("scenario", metavar="PATH")
-    e.add_argument("-o", "--output", metavar="FILE.csv", help="where to write (default: standard output)")
+    e.add_argument("-o", "--output", metavar="FILE", help="where to write (default: standard output, CSV only)")
+    e.add_argument("--format", choices=("csv", "xlsx"), default=None,
+                   help="csv (UTF-8 with BOM) or xlsx (needs openpyxl: pip install 'crisis-tabletop[xlsx]'); "
+                        "default: from the output's extension, else csv")
     e.set_defaults(handler=cmd_msel_export)
-    i = msel_sub.add_parser("import", help="replace a scenario's injects with an MSEL CSV")
-    i.add_argument("csv", metavar="FILE.csv")
-    i.add_argument("-o", "--output", metavar="PATH", help="scenario file whose injects: are replaced (default: print the YAML)")
+    i = msel_sub.add_parser("import", help="apply an MSEL sheet (CSV or .xlsx) to a scenario's injects and spillovers")
+    i.add_argument("csv", metavar="FILE.csv|FILE.xlsx")
+    i.add_argument("-o", "--output", metavar="PATH",
+                   help="scenario file edited in place, comments and quoting kept (default: print the YAML)")
     i.set_defaults(handler=cmd_msel_import)
     p.set_defaults(handler=_msel_usage)
 
@@ -303,35 +307,75 @@ def _msel_usage(args) -> int:
 
 
 def cmd_msel_export(args) -> int:
-    from simulator.authoring.msel import export_csv
-    text = export_csv(load_or_fail(args.scenario))
+    from simulator.authoring.msel import MissingExtra, export_csv, export_xlsx, extras_of
+    from simulator.format.yamlsafe import YamlError, load_path
+
+    scenario = load_or_fail(args.scenario)
+    try:
+        extras = extras_of(load_path(locate_or_fail(args.scenario)).data)
+    except (YamlError, OSError):
+        extras = {}
+    fmt = args.format or ("xlsx" if str(args.output or "").lower().endswith(".xlsx") else "csv")
+    rows = len(scenario.injects) + len(scenario.ripple.spillovers)
+    if fmt == "xlsx":
+        if not args.output:
+            raise UsageError("--format xlsx writes a file: add -o FILE.xlsx")
+        try:
+            data = export_xlsx(scenario, extras)
+        except MissingExtra as exc:
+            raise Failure(f"crisis: error: {exc}") from None
+    else:
+        data = export_csv(scenario, extras).encode("utf-8")
     if args.output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8", newline="")
+            Path(args.output).write_bytes(data)
         except OSError as exc:
             raise Failure(f"{args.output}:1:1: error: io: {exc.strerror or exc}") from None
-        rows = text.count("\r\n") - 1
-        _out(f"wrote {args.output} ({rows} inject{'s' if rows != 1 else ''})")
+        spills = len(scenario.ripple.spillovers)
+        _out(f"wrote {args.output} ({rows} row{'s' if rows != 1 else ''}: {len(scenario.injects)} "
+             f"inject{'s' if len(scenario.injects) != 1 else ''}, {spills} spillover{'s' if spills != 1 else ''})")
     else:
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        if hasattr(sys.stdout, "buffer"):
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data.decode("utf-8"))
     return 0
 
 
 def cmd_msel_import(args) -> int:
-    from simulator.authoring.msel import import_csv, injects_yaml, write_into
+    from simulator.authoring.msel import (
+        MissingExtra,
+        csv_rows,
+        import_rows,
+        injects_yaml,
+        write_into,
+        xlsx_rows,
+    )
     from simulator.format.diagnostics import ScenarioError
     from simulator.format.yamlsafe import YamlError, load_path
 
     try:
         raw = Path(args.csv).read_bytes()
-        if len(raw) > 2_000_000:
-            raise Failure(f"{args.csv}:1:1: error: too-large: the sheet is {len(raw):,} bytes; the limit is 2,000,000")
-        text = raw.decode("utf-8")
     except OSError as exc:
         raise Failure(f"{args.csv}:1:1: error: io: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise Failure(f"{args.csv}:{line}:1: error: encoding: the sheet is not UTF-8 (save it as 'CSV UTF-8')") from None
+    if len(raw) > 2_000_000:
+        raise Failure(f"{args.csv}:1:1: error: too-large: the sheet is {len(raw):,} bytes; the limit is 2,000,000")
+    if raw.startswith(b"PK\x03\x04") or args.csv.lower().endswith(".xlsx"):
+        try:
+            rows, problems = xlsx_rows(raw, args.csv)
+        except MissingExtra as exc:
+            raise Failure(f"crisis: error: {exc}") from None
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise Failure(f"{args.csv}:{line}:1: error: encoding: the sheet is not UTF-8 (save it as 'CSV UTF-8')") from None
+        rows, problems = csv_rows(text, args.csv)
+    if problems:
+        raise Failure("\n".join(_clean(d.format()) for d in problems))
     state = None
     if args.output:
         try:
@@ -340,15 +384,21 @@ def cmd_msel_import(args) -> int:
             raise Failure(f"{args.output}:1:1: error: io: cannot read the scenario to update ({exc})") from None
         declared = (data or {}).get("state") if isinstance(data, dict) else None
         state = {k: v.get("type") for k, v in (declared or {}).items() if isinstance(v, dict)}
-    result = import_csv(text, args.csv, state)
+    result = import_rows(rows, args.csv, state)
     if result.diagnostics:
         raise Failure("\n".join(_clean(d.format()) for d in result.diagnostics))
     if not args.output:
-        sys.stdout.write(injects_yaml(result.injects))
+        sys.stdout.write(_clean_lines(injects_yaml(result.injects, result.spillovers)))
         return 0
     try:
         write_into(args.output, result)
     except ScenarioError as exc:
         raise Failure("\n".join(_clean(d.format()) for d in exc.diagnostics)) from None
-    _out(f"updated {args.output}: {len(result.injects)} inject{'s' if len(result.injects) != 1 else ''} from {args.csv}")
+    n, s = len(result.injects), len(result.spillovers)
+    spills = f", {s} spillover{'s' if s != 1 else ''}" if s else " (spillovers left as they were: the sheet has none)"
+    _out(f"updated {args.output}: {n} inject{'s' if n != 1 else ''}{spills} from {args.csv}")
     return 0
+
+
+def _clean_lines(text: str) -> str:
+    return "".join(_clean(line) + "\n" for line in text.splitlines())

@@ -132,6 +132,7 @@ SPILLOVER = Obj(
         "valence": Num("How it leans: -1 against the brand .. 1 for it.", default=-0.6, minimum=-1.0, maximum=1.0),
         "arousal": Num("How heated it is.", default=0.6, **UNIT),
         "group": Str("Audience group that posts it.", default="bloggers", max_length=64),
+        "msel": Map("Your own MSEL columns (Notes, Owner...), kept through `crisis msel` export and import.", Str("cell", max_length=4000)),
     },
 )
 
@@ -183,6 +184,7 @@ INJECT = Obj(
         "objective": Str("Objective it exercises (MSEL).", default="", max_length=200),
         "contingency": Str("Contingency inject id if the expected action does not happen (MSEL).", default="", max_length=200),
         "set": Map("State variables to set when it fires.", Any_("value")),
+        "msel": Map("Your own MSEL columns (Notes, Owner...), kept through `crisis msel` export and import.", Str("cell", max_length=4000)),
     },
 )
 

@@ -120,3 +120,12 @@ def csv_value(cell: str) -> str:
     if cell.startswith("'") and cell[1:].startswith((*FORMULA_START, "'")):
         return cell[1:]
     return cell
+
+
+def spreadsheet(text: object) -> str:
+    """A spreadsheet cell (CSV or xlsx) from untrusted text: no formula, no raw ESC/OSC/CSI.
+
+    `document()` first (control and bidi characters become visible `\\x1b`-style escapes, so
+    neither a terminal showing the CSV nor a spreadsheet reads them), then `csv_cell()`.
+    """
+    return csv_cell(document(text))
