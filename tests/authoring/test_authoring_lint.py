@@ -40,6 +40,7 @@ EXPECTED = [
     ("inject-after-end", "at: 3h"),
     ("missing-ref", "mood == 'furius'"),
     ("objective-unweighted", "{id: calm"),
+    ("cut-by-comment", "#social-desk"),
 ]
 
 
@@ -108,14 +109,14 @@ def test_cli_text_output_and_exit_codes(capsys):
     assert main(["lint", str(ALL)]) == 1
     out = capsys.readouterr().out.splitlines()
     assert all(re.match(r"^.+:\d+:\d+: warning: [a-z-]+: .+", line) for line in out[:-1])
-    assert out[-1] == "1 file: 18 warnings"
+    assert out[-1] == "1 file: 19 warnings"
     assert main(["lint", "--exit-zero", str(ALL)]) == 0
 
 
 def test_cli_json(capsys):
     assert main(["lint", "--format", "json", str(ALL)]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert data["warnings"] == 18 and data["errors"] == 0
+    assert data["warnings"] == 19 and data["errors"] == 0
     first = data["files"][0]["diagnostics"][0]
     assert set(first) == {"path", "line", "col", "severity", "code", "message"}
 
@@ -157,3 +158,17 @@ def test_hostile_text_in_conditions_is_printed_inert(tmp_path, capsys, condition
     path.write_text(text, encoding="utf-8")
     main(["lint", str(path)])
     assert "\x1b" not in capsys.readouterr().out
+
+
+def test_a_value_cut_by_a_hashtag_comment_is_a_warning(tmp_path, capsys):
+    text = STARTER.read_text(encoding="utf-8")
+    assert '    from: "@maple_mum"\n' in text
+    path = tmp_path / "cut.yaml"
+    path.write_text(text.replace('    from: "@maple_mum"\n', '    from: "@maple_mum"\n    delivery: Team chat #social-desk\n'
+                                 '    to: Social team # an ordinary comment\n', 1), encoding="utf-8")
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().out
+    line = line_of(path, "#social-desk")
+    assert (f"{path}:{line}:25: warning: cut-by-comment: '#social-desk' is read as a comment, so the value is only "
+            "'Team chat'; put the whole value in quotes: \"Team chat #social-desk\"") in out
+    assert out.count("cut-by-comment") == 1  # `# an ordinary comment` is a comment
