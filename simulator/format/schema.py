@@ -462,7 +462,7 @@ class _Checker:
                 try:
                     conditions.parse(value)
                 except conditions.ConditionError as exc:
-                    line, col = self.loaded.mark(where)
+                    line, col = self.loaded.text_mark(where, len(value) - len(value.lstrip()) + exc.col - 1)
                     self.diagnostics.append(
                         Diagnostic(self.path, line, col, "error", "condition", f"in {name}: {exc}")
                     )
