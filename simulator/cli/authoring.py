@@ -18,14 +18,15 @@ from simulator.format.textsafe import terminal
 def register(sub) -> None:
     p = sub.add_parser("new", help="write a commented, valid, playable starter scenario")
     p.add_argument("name", help="scenario name; the file is NAME.yaml (slugged)")
-    p.add_argument("--track", choices=("onboarding", "drill"), default="onboarding")
+    p.add_argument("--track", choices=("onboarding", "drill"), default="onboarding", help="onboarding: one trainee; drill: a team with roles")
     p.add_argument("-o", "--output", metavar="DIR", default=".", help="folder to write into (default: here)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(handler=cmd_new)
 
     p = sub.add_parser("lint", help="warn about unreachable content, impossible conditions, unused state...")
     p.add_argument("paths", nargs="*", metavar="PATH")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json: one JSON object on stdout")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are warnings (errors still exit 1)")
     p.add_argument("--list-codes", action="store_true", help="print every warning code with what it means")
     p.set_defaults(handler=cmd_lint)
@@ -44,7 +45,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("fuzz", help="seeded random playthroughs: errors, dead ends, unreached content, score spread")
     p.add_argument("scenario", metavar="PATH")
-    p.add_argument("--runs", type=int, default=100)
+    p.add_argument("--runs", type=int, default=100, help="how many playthroughs")
     p.add_argument("--seed", type=int, default=0, help="run i uses seed SEED+i")
     p.add_argument("--max-actions", type=int, default=30, help="actions per run before the robot lets the clock run out")
     p.add_argument("--show", type=int, metavar="SEED", help="print the play script of the run with this seed, and its score")
@@ -79,6 +80,11 @@ def _clean(text: str) -> str:
 
 def _out(line: str = "") -> None:
     print(_clean(line))
+
+
+def _diag(line: str) -> None:
+    """A diagnostic (error or warning about a file): always standard error, results stay on standard output."""
+    print(_clean(line), file=sys.stderr)
 
 
 # ---------------------------------------------------------------- new
@@ -126,7 +132,7 @@ def cmd_lint(args) -> int:
     else:
         for r in results:
             for d in r.diagnostics:
-                _out(d.format())
+                _diag(d.format())
         suppressed = sum(r.suppressed for r in results)
         summary = f"{len(results)} file{'s' if len(results) != 1 else ''}: {warnings} warning{'s' if warnings != 1 else ''}"
         if errors:
@@ -187,7 +193,7 @@ def cmd_test(args) -> int:
                           "tests": [r.to_json() for r in results]}, ensure_ascii=False))
     else:
         for d in problems:
-            _out(d.format())
+            _diag(d.format())
         for r in results:
             status = "PASS" if r.passed else ("ERROR" if r.error else "FAIL")
             score = f"overall {r.overall} ({r.grade}), {r.outcome.replace('_', ' ')}, negative reach {r.negative_reach:,}" if r.overall is not None else ""
@@ -226,7 +232,10 @@ def cmd_fuzz(args) -> int:
                 _out(f"  - {kind}: {quote(value) if isinstance(value, str) else value}")
         _out(f"# overall {run.overall}, outcome {run.outcome}" if run.overall is not None else f"# error: {run.error}")
         return 1 if run.error else 0
-    report = fuzz(scenario, args.runs, args.seed, args.max_actions)
+    from simulator.cli._progress import progress_bar
+
+    with progress_bar("fuzz", "runs") as progress:
+        report = fuzz(scenario, args.runs, args.seed, args.max_actions, progress=progress)
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False))
         return 1 if report.failed else 0

@@ -29,7 +29,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("validate", help="validate scenario files")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json: one JSON object on stdout")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("run", help="play headless from a script of actions and print the scorecard")
