@@ -8,7 +8,8 @@ from pathlib import Path
 
 from simulator.cli import audit
 from simulator.cli.errors import Failure, UsageError
-from simulator.format.textsafe import terminal
+from simulator.format.durations import format_duration
+from simulator.format.textsafe import clip, terminal
 from simulator.world.rules import rule
 
 
@@ -317,7 +318,7 @@ def render_scorecard(card, scenario) -> str:
         for tp in card.turning_points:
             arrow = "▲ helped" if tp.helped else "▼ hurt"
             rule_txt = f" — rule {tp.rule} {tp.verdict}: {rule(tp.rule).title}" if tp.rule else ""
-            lines.append(f"  T+{tp.t:.0f}m {arrow}: “{_clean(tp.text)[:90]}” (negative reach {tp.effect_negative_reach:+,}){rule_txt}")
+            lines.append(f"  T+{format_duration(tp.t)} {arrow}: “{clip(_clean(tp.text), 90)}” (negative reach {tp.effect_negative_reach:+,}){rule_txt}")
     if card.improvements:
         lines += ["", "To improve"]
         lines += [f"  - {_clean(f.text)}" + (f" “{_clean(f.quote)[:80]}”" if f.quote else "") for f in card.improvements[:6]]

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from simulator.evaluate.scoring import RATINGS, Scorecard, baseline, describe
 from simulator.format import textsafe
+from simulator.format.durations import format_duration
 from simulator.world import rules as R
 
 # ---------------------------------------------------------------- text safety (format/textsafe.py)
@@ -32,11 +33,8 @@ md = textsafe.markdown
 
 
 def _t(minutes: float) -> str:
-    minutes = float(minutes)
-    if minutes < 60:
-        return f"T+{minutes:.0f}m"
-    hours, rest = divmod(round(minutes), 60)
-    return f"T+{hours}h{rest:02d}m" if rest else f"T+{hours}h"
+    """Scenario time in the one format the clock, the TUI and the playbook use ('T+1h 31m')."""
+    return f"T+{format_duration(max(0.0, float(minutes)))}"
 
 
 def _date(value) -> _dt.date:

@@ -129,3 +129,9 @@ def spreadsheet(text: object) -> str:
     neither a terminal showing the CSV nor a spreadsheet reads them), then `csv_cell()`.
     """
     return csv_cell(document(text))
+
+
+def clip(text: object, limit: int) -> str:
+    """At most `limit` characters, and an ellipsis wherever something was cut (never a silent cut)."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"
