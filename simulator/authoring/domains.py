@@ -97,6 +97,9 @@ def state_writes(scenario: Scenario):
     for i, inject in enumerate(scenario.injects):
         for name, value in inject.set:
             yield ("injects", i, "set", name), name, value
+    for i, trigger in enumerate(scenario.says):
+        for name, value in trigger.set:
+            yield ("says", i, "set", name), name, value
 
 
 def can_hold(condition: conditions.Condition, domains: dict[str, Domain]) -> bool:

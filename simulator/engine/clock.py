@@ -54,7 +54,8 @@ class ClockPart(SessionState):
 
     def _happen(self, kind: str, payload: dict) -> None:
         if kind == "customer_says":
-            self._say(payload["trigger"], payload["public"], payload["valence"], payload.get("variant", ""))
+            self._say(payload["trigger"], payload["public"], payload["valence"], payload.get("variant", ""),
+                      about=payload.get("about", ""))
         elif kind == "approval" and self.drill:
             role = self.scenario.role(payload["role"])
             assert role is not None  # only roles of this scenario are ever scheduled (moves._escalate)
@@ -77,7 +78,7 @@ class ClockPart(SessionState):
             if promise.kept is None:
                 promise.kept = False
                 self._emit("promise", "brand", promise.text, payload=P.PromiseData(id=promise.id, status="broken"))
-                self._react(persona.Stimulus("promise_broken"))
+                self._react(persona.Stimulus("promise_broken"), about=promise.id)
         elif kind == "blog":
             text = f"{self.scenario.persona.name}'s blog: My experience with {self.scenario.brand.name}"
             self._public_item("customer", "blog", text, -0.8, 0.8, seeds=(self.audience.customer_node,), moral=2,

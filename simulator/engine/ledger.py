@@ -49,6 +49,8 @@ class Promise:
     due: float
     text: str
     kept: bool | None = None
+    impossible: bool = False  # it promised what cannot be granted (rule 9): only its deadline settles it
+    named: float | None = None  # minutes of the deadline it named ("within the hour": 60), if it named one
 
 
 @dataclass

@@ -11,15 +11,18 @@ from dataclasses import replace
 from simulator.engine import payloads as P
 from simulator.engine.ledger import Post, Promise, Record, ReplyRecord
 from simulator.engine.state import SessionError, SessionState
-from simulator.engine.story import closest_choice
+from simulator.engine.commitments import Commitment, commitment
+from simulator.engine.story import SAME_WORDS, closest_choice
 from simulator.engine.team import needless_escalation
+from simulator.format.actions import Offer
 from simulator.format.scenario import Choice
 from simulator.world import analysis, persona
-from simulator.world.judge import similarity
+from simulator.world.judge import resemblance, similarity
 
 TYPING_WPM = 30.0  # how fast a trainee composes; longer replies cost more clock
-PROMISE_WINDOW = 90.0  # minutes a promise that names no time may stay open before it counts as broken
+FULFILS = 0.4  # with several promises open, a delivery this close to one of them keeps that one
 REPEATED = 0.92  # meaning this close to an earlier message of the same kind is saying it again
+SAYS = 0.6  # a sentence this close in meaning to one of a `says:` trigger's phrasings fires it
 PROMISE_GRACE = 15.0  # minutes past a named deadline before the customer calls the promise broken
 
 
@@ -49,6 +52,10 @@ class MovesPart(SessionState):
                     return
             offered = self.choices() if choice is None else ()
             flow = self._message(n, action, choice, offered)
+            if choice is None and getattr(action, "commit", None) is not False and not self.finished:
+                retyped = flow is not None and similarity(action.text, flow.text) >= SAME_WORDS
+                if not retyped:
+                    self._commit(action)
             if choice is None and flow is not None:
                 choice = flow  # free text that does what a suggested move does moves the story the same way
         elif kind == "escalate":
@@ -81,9 +88,11 @@ class MovesPart(SessionState):
         record = ReplyRecord(n, self.t, kind, action.text, result, public, getattr(choice, "id", None),
                              getattr(guide, "feedback", ""), post_id)
         self.replies.append(record)
+        said = self._says(kind, action.text)
         self.records.append(Record(n, self.t, action, kind, {"post": post_id, "features": sorted(features),
                                                             "rules": {str(k): v for k, v in sorted(result.rules.items())},
-                                                            **({"matched": match.id} if match else {})}))
+                                                            **({"matched": match.id} if match else {}),
+                                                            **({"said": said} if said else {})}))
         for rule, verdict in result.rules.items():
             bucket = self.rules_kept if verdict == "kept" else self.rules_broken
             bucket[rule] = bucket.get(rule, 0) + 1
@@ -97,20 +106,20 @@ class MovesPart(SessionState):
         ))
         self._responded()
         acknowledging = features & {"apology", "empathy", "question", "solution"}
-        hostile = features & {"argue", "blame", "sarcasm", "insult"}
+        hostile = features & {"argue", "blame", "sarcasm", "insult", "threat"}
         if public and acknowledging and not hostile and self.acknowledged_at is None:
             self.acknowledged_at = self.t
         q = persona.quality(features)
         if public:
             valence = max(-1.0, min(1.0, q * 1.3))
-            arousal = min(1.0, 0.15 + sum(0.25 for f in ("argue", "blame", "sarcasm", "insult", "profanity", "shouting") if f in features))
+            arousal = min(1.0, 0.15 + sum(0.25 for f in ("argue", "blame", "sarcasm", "insult", "profanity", "shouting", "threat") if f in features))
             self._public_item("brand", "brand_reply", action.text, valence, arousal, item_id=post_id,
                               seeds=(self.audience.brand_node, self.audience.customer_node))
             if q > 0.15:
                 for item in self.ripple.items():
                     if item.source == "customer" and item.valence < 0:
                         self.ripple.damp(item.id, max(0.25, 1.0 - 0.9 * q), self.t)
-            if features & {"argue", "blame", "sarcasm", "insult", "profanity"}:
+            if features & {"argue", "blame", "sarcasm", "insult", "profanity", "threat"}:
                 self._screenshot(action.text, features)
         if kind == "private":
             self.private = True
@@ -118,25 +127,79 @@ class MovesPart(SessionState):
             self.walked_away = True
         if kind == "follow_up":
             self.followed_up = True
-        # Promises: a commitment made now must be seen kept.
-        for promise in self.promises:
-            if promise.kept is None and ("solution" in features or kind in ("follow_up",)):
+        # Promises: a commitment made earlier is kept by a later message that delivers on it.
+        if "solution" in features or kind == "follow_up":
+            promise = self._fulfilled(action.text, promising="promise" in features)
+            if promise is not None:
                 self._keep(promise)
         if "promise" in features:
             quote = result.quote("promise") if hasattr(result, "quote") else action.text
             pid = self._next_id("p")
-            # A promise falls due on its own terms: "by Friday" is not broken ninety minutes later.
+            # A promise falls due on its own terms: "by Friday" is not broken ninety minutes later;
+            # one that names no time gets what this kind of customer will wait.
             named = getattr(result, "deadline_minutes", None)
-            window = PROMISE_WINDOW if named is None else float(named) + PROMISE_GRACE
-            self.promises.append(Promise(pid, self.t, self.t + window, quote or action.text))
+            window = self.archetype.promise_window if named is None else float(named) + PROMISE_GRACE
+            # Promising what cannot be granted (rule 9 broken) is a promise no later words can keep.
+            # (Once an honest alternative has been given, rule 9 kept, later promises are about it.)
+            impossible = result.rules.get(9) == "broken" and not self.rules_kept.get(9)
+            self.promises.append(Promise(pid, self.t, self.t + window, quote or action.text, impossible=impossible,
+                                         named=None if named is None else float(named)))
             self._schedule(self.t + window, "promise_due", {"id": pid})
             self._emit("promise", "brand", quote or action.text, payload=P.PromiseData(id=pid, status="made", due=round(self.t + window, 4)))
         stim_kind = {"reply": "reply", "private": "private", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
         repeated = any(similarity(action.text, r.text) >= REPEATED for r in self.replies[:-1] if r.kind == kind)
         self._react(persona.Stimulus(stim_kind, features, public=public, acknowledged=self.acknowledged_at is not None,
                                      first_private=first_private, facts_wrong=self.scenario.persona.facts_wrong,
-                                     unreasonable=self.scenario.persona.unreasonable_request, repeated=repeated))
+                                     unreasonable=self.scenario.persona.unreasonable_request, repeated=repeated,
+                                     hostile=bool(getattr(result, "hostile", ""))))
         return match
+
+    def _says(self, kind: str, text: str) -> list[str]:
+        """The scenario's `says:` triggers these words fire: each sets the state it names."""
+        fired = []
+        for trigger in self.scenario.says:
+            if trigger.kind not in ("any", kind) or (trigger.once and trigger.id in self.said):
+                continue
+            if resemblance(text, trigger.like) >= SAYS:
+                self.said.append(trigger.id)
+                fired.append(trigger.id)
+                for name, value in trigger.set:
+                    self.vars[name] = value
+        return fired
+
+    def committed(self, text: str, kind: str = "reply") -> Commitment | None:
+        """What typed words would commit to, asked before they are sent (the terminal confirms)."""
+        if kind == "walk_away":
+            return None
+        return commitment(self.scenario, self._analyse(text, None), self.offered)
+
+    def _commit(self, action) -> None:
+        """Words that commit to a remedy are the offer they describe (engine/commitments.py)."""
+        if action.kind == "walk_away":
+            return
+        record = self.replies[-1]
+        found = commitment(self.scenario, record.analysis, self.offered)
+        if found is None:
+            return
+        self._offer(len(self.records) + 1, Offer(found.remedy, found.value), said=found.sentence)
+
+    def _fulfilled(self, text: str, phrases: tuple[str, ...] = (), promising: bool = False) -> Promise | None:
+        """The open promise a later message or act delivers on: the one it is most like.
+
+        With a single promise open, delivering anything counts (people rarely repeat the promise
+        word for word when they keep it); with several, only the one it resembles, so one fix
+        does not keep every promise made; a message that itself promises more ("I'll also
+        check...") has to resemble the earlier promise to count. A promise nobody could keep is
+        never kept by words.
+        """
+        open_ = [p for p in self.promises if p.kept is None and not p.impossible]
+        if not open_:
+            return None
+        if len([p for p in self.promises if p.kept is None]) == 1 and not promising:
+            return open_[0]
+        scored = [(max(resemblance(p.text, (text, *phrases)), similarity(p.text, text)), i) for i, p in enumerate(open_)]
+        best, i = max(scored)
+        return open_[i] if best >= FULFILS else None
 
     def _keep(self, promise: Promise) -> None:
         promise.kept = True
@@ -155,16 +218,22 @@ class MovesPart(SessionState):
         self._emit("escalation", "brand", action.note, payload=P.EscalationData(role=role.id, title=role.title, delay=role.delay))
         self._schedule(self.t + role.delay, "approval", {"role": role.id})
 
-    def _offer(self, n: int, action) -> None:
+    def _offer(self, n: int, action, said: str = "") -> None:
         remedy = self.scenario.remedy(action.remedy)
         if remedy is None:
             raise SessionError(f"no remedy '{action.remedy}'")
         value = remedy.cost if action.value is None else action.value
         approved_specially = any(remedy.id in (role.can_approve if (role := self.scenario.role(r)) else ()) for r in self.approved)
         within = value <= self.authority + 1e-9 or approved_specially
-        self.records.append(Record(n, self.t, action, "offer", {"remedy": remedy.id, "value": value, "within": within}))
+        data = {"remedy": remedy.id, "value": value, "within": within, **({"said": said} if said else {})}
+        self.records.append(Record(n, self.t, action, "offer", data))
         if not within:
-            self._emit("offer_blocked", "system", f"{remedy.label}: {value:g} is over your authority ({self.authority:g}); escalate first",
+            approver = next((r.title for r in self.scenario.roles
+                             if r.id != self.scenario.trainee_role.id and (r.authority + 1e-9 >= value or remedy.id in r.can_approve)), "")
+            ask = f"escalate to {approver} first" if approver else "escalate first"
+            text = (f"Your reply commits to {remedy.label} ({value:g}), over your authority ({self.authority:g}): {ask}"
+                    if said else f"{remedy.label}: {value:g} is over your authority ({self.authority:g}); {ask}")
+            self._emit("offer_blocked", "system", text,
                        payload=P.OfferBlockedData(remedy=remedy.id, value=value, authority=self.authority))
             return
         self.offered.append(remedy.id)
@@ -172,9 +241,9 @@ class MovesPart(SessionState):
         public = remedy.public or not self.private
         self._emit("offer", "brand", remedy.label, payload=P.OfferData(remedy=remedy.id, value=value, public=public))
         self._responded()
-        for promise in self.promises:
-            if promise.kept is None:
-                self._keep(promise)
+        promise = self._fulfilled(remedy.label, remedy.examples)
+        if promise is not None:
+            self._keep(promise)
         wants = set(self.scenario.persona.wants)
         satisfies = tuple(sorted(wants & set(remedy.satisfies)))
         if remedy.kind == "refer_competitor" and "fix" in wants:
@@ -208,7 +277,7 @@ class MovesPart(SessionState):
         self._react(persona.Stimulus("hide", guidelines=guidelines, explained=explained, own_post=post.author == "customer"))
 
     def _screenshot(self, text: str, features) -> None:
-        moral = sum(1 for f in ("insult", "profanity", "blame", "sarcasm") if f in features) + 1
+        moral = sum(1 for f in ("insult", "profanity", "blame", "sarcasm", "threat") if f in features) + 1
         self._public_item("audience", "screenshot", f"Screenshot: \u201c{text[:140]}\u201d", -0.85, 0.9,
                           seeds=(self.audience.customer_node,), moral=moral)
 

@@ -140,7 +140,9 @@ class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPar
         self.visited: list[str] = []
         self.chosen: list[str] = []  # suggested moves taken (or matched by free text), once-only
         self.fired: list[str] = []
+        self.said: list[str] = []  # `says:` triggers the trainee's words fired
         self.used_lines: set[str] = set()
+        self.line_counts: dict[str, int] = {}  # built-in lines said so far (at most twice each)
         self.finished = False
         self._settling = False  # the trainee is done; the world runs on to the time limit
         self.end_reason = ""
@@ -246,6 +248,7 @@ class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPar
             "last": self.last_action,
             "visited": list(self.visited),
             "fired": list(self.fired),
+            "said": list(self.said),
             "authority": self.authority,
             "rules_broken": sorted(self.rules_broken),
             "rules_kept": sorted(self.rules_kept),

@@ -61,7 +61,9 @@ class SessionState:
         visited: list[str]
         chosen: list[str]
         fired: list[str]
+        said: list[str]
         used_lines: set[str]
+        line_counts: dict[str, int]
         finished: bool
         _settling: bool
         end_reason: str

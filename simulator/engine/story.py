@@ -10,7 +10,7 @@ from simulator.engine import payloads as P
 from simulator.engine.state import SessionError, SessionState
 from simulator.format import actions as A
 from simulator.format.scenario import Beat, Choice
-from simulator.world.judge import similarity
+from simulator.world.judge import resemblance, similarity
 
 
 class StoryPart(SessionState):
@@ -173,18 +173,21 @@ def closest_choice(kind: str, features: frozenset, offered, text: str = "") -> C
     thing in their own words should see the story go the same way. Alike means what the reply
     does (the Jaccard similarity of the judged features) and what it says (the similarity of its
     meaning to the suggestion's words), weighted equally; typing a suggestion's own words, or a
-    close paraphrase, selects it. A civil reply never stands in for a hostile one, nor the other
+    close paraphrase, selects it; so does a reply like one of the choice's `examples:` (the
+    author's other phrasings, compared sentence by sentence). A civil reply never stands in for a hostile one, nor the other
     way round. Ties go to the earlier choice; below one half, nothing matches.
     """
     best, best_score = None, 0.0
     for choice in offered:
-        if choice.action != kind or not choice.tagged or not choice.features:
+        if choice.action != kind or not (choice.tagged and choice.features or choice.examples):
             continue
         tagged = frozenset(choice.features)
         if bool(tagged & TONE) != bool(features & TONE):
             continue
         jaccard = len(tagged & features) / len(tagged | features) if tagged | features else 0.0
         meaning = similarity(text, choice.text) if text and choice.text else 0.0
+        if text and choice.examples:
+            meaning = max(meaning, resemblance(text, choice.examples))  # the author's other phrasings
         score = max(jaccard, 0.5 * jaccard + 0.5 * meaning) if text else jaccard
         if meaning >= SAME_WORDS:
             score = max(score, 1.0)

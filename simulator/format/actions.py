@@ -23,6 +23,7 @@ class Reply:
 
     text: str
     choice: str | None = None
+    commit: bool | None = None  # False: the trainee declined to apply what the words commit to
     kind = "reply"
 
 
@@ -33,6 +34,7 @@ class Private:
     text: str
     channel: str = "dm"
     choice: str | None = None
+    commit: bool | None = None
     kind = "private"
 
 
@@ -78,6 +80,7 @@ class FollowUp:
 
     text: str
     choice: str | None = None
+    commit: bool | None = None
     kind = "follow_up"
 
 
@@ -124,10 +127,11 @@ def to_dict(action) -> dict:
         return {"offer": data}
     if kind == "hide":
         return {"hide": data} if action.tell else {"hide": action.post}
+    declined = getattr(action, "commit", None) is False
     if kind in ("reply", "walk_away", "follow_up"):
-        return {kind: data} if action.choice else {kind: action.text}
+        return {kind: data} if (action.choice or declined) else {kind: action.text}
     if kind == "private":
-        return {"private": data} if (action.choice or action.channel != "dm") else {"private": action.text}
+        return {"private": data} if (action.choice or action.channel != "dm" or declined) else {"private": action.text}
     raise AssertionError(kind)
 
 
@@ -159,13 +163,18 @@ def parse_action(entry, where: tuple = (), refs: dict | None = None):
     if kind in ("reply", "walk_away", "follow_up", "private"):
         cls: Any = ACTION_TYPES[kind]
         if isinstance(value, dict):
-            allowed = {"text", "choice"} | ({"channel"} if kind == "private" else set())
+            allowed = {"text", "choice"} | ({"channel"} if kind == "private" else set()) | (
+                {"commit"} if kind != "walk_away" else set())
             extra = set(value) - allowed
             if extra:
                 raise ActionError(f"{kind} takes {', '.join(sorted(allowed))}; not {', '.join(sorted(extra))}", (*where, kind))
             if value.get("choice") is not None:
                 known("choices", value["choice"], "choice")
             kwargs: dict[str, Any] = {"text": _text(value.get("text", ""), where, kind), "choice": value.get("choice")}
+            if "commit" in value:
+                if not isinstance(value["commit"], bool):
+                    raise ActionError(f"{kind} commit is true or false", (*where, kind))
+                kwargs["commit"] = value["commit"]
             if kind == "private":
                 channel = value.get("channel", "dm")
                 if channel not in CHANNELS:

@@ -29,6 +29,7 @@ BUILTIN_NAMES: dict[str, str] = {
     "sentiment": "net sentiment of those who have seen it, -1..1",
     "spillovers": "number of spillovers to other platforms so far",
     "replies": "public replies posted by the brand",
+    "said": "ids of the scenario's `says:` triggers the trainee's words have fired",
     "private": "true once the conversation has moved to a private channel",
     "escalated": "roles the trainee has escalated to (a list of role ids)",
     "approved": "roles that have answered an escalation",

@@ -81,6 +81,7 @@ class Remedy:
     max: float | None = None
     public: bool = False
     satisfies: tuple[str, ...] = ()
+    examples: tuple[str, ...] = ()  # what saying it sounds like ("I've put one on hold for you")
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,19 @@ class Choice:
     goto: str | None = None
     tagged: bool = False  # the author listed features, so the analyser is not consulted
     sticky: bool = False  # offered again after it was taken
+    examples: tuple[str, ...] = ()  # other phrasings that count as this move when typed
+
+
+@dataclass(frozen=True)
+class Says:
+    """A trigger on what the trainee says: authors name the claims that change the story
+    ("our page was hacked") without writing a suggested move for every way of saying them."""
+
+    id: str
+    like: tuple[str, ...]
+    set: tuple[tuple[str, object], ...]
+    kind: str = "any"
+    once: bool = True
 
 
 @dataclass(frozen=True)
@@ -192,6 +206,7 @@ class Scenario:
     situation: str = ""
     tags: tuple[str, ...] = ()
     tests: tuple = ()
+    says: tuple[Says, ...] = ()
     path: str = ""
     sha256: str = ""
     raw: dict = field(default_factory=dict, compare=False, repr=False)
@@ -358,6 +373,17 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
             check_condition((*where, "when"), choice.get("when"))
             check_set((*where, "set"), choice.get("set"))
 
+    seen_says: set[str] = set()
+    for i, trigger in enumerate(data["says"] or []):
+        if not trigger:
+            continue
+        if trigger["id"] in seen_says:
+            err(("says", i, "id"), "duplicate-id", f"says trigger id '{trigger['id']}' is used twice")
+        seen_says.add(trigger["id"])
+        check_set(("says", i, "set"), trigger.get("set"))
+        if not [p for p in trigger.get("like") or [] if str(p).strip()]:
+            err(("says", i, "like"), "required", f"says trigger '{trigger['id']}' needs at least one phrasing in 'like'")
+
     for i, inject in enumerate(data["injects"] or []):
         if not inject:
             continue
@@ -503,7 +529,8 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
             for x in d["roles"]
         ),
         remedies=tuple(
-            Remedy(x["id"], x["kind"], x["label"] or x["id"], float(x["cost"]), x.get("max"), x["public"], tuple(x["satisfies"]))
+            Remedy(x["id"], x["kind"], x["label"] or x["id"], float(x["cost"]), x.get("max"), x["public"], tuple(x["satisfies"]),
+                   tuple(x.get("examples") or ()))
             for x in d["remedies"]
         ),
         state=tuple(
@@ -518,7 +545,7 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
                         id=c["id"], label=c["label"], action=c["action"], text=c["text"],
                         features=tuple(c.get("features") or ()), feedback=c["feedback"], when=_cond(c.get("when")),
                         set=_pairs(c.get("set")), goto=c.get("goto"), tagged=c.get("features") is not None,
-                        sticky=c["sticky"],
+                        sticky=c["sticky"], examples=tuple(c.get("examples") or ()),
                     )
                     for c in x["choices"]
                 ),
@@ -554,6 +581,7 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
         situation=d["situation"],
         tags=tuple(d["tags"]),
         tests=tuple(d["tests"]),
+        says=tuple(Says(x["id"], tuple(x["like"]), _pairs(x.get("set")), x["kind"], x["once"]) for x in d["says"]),
         path=path,
         sha256=sha,
         raw=d,

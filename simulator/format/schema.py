@@ -148,6 +148,8 @@ CHOICE = Obj(
         "when": Cond("Only offered while this holds."),
         "set": Map("State variables to set when chosen.", Any_("value")),
         "goto": Id("Beat to move to after this choice."),
+        "examples": List("Other phrasings that count as this move: free text like any of them (or like `text`) takes this branch.",
+                         Str("phrasing", max_length=1000), default=[]),
         "sticky": Bool("Offer it again after it was taken (suggested moves are once-only by default, like ink's choices).", default=False),
     },
 )
@@ -211,6 +213,8 @@ REMEDY = Obj(
         "max": Num("Largest value that makes sense for this remedy.", minimum=0),
         "public": Bool("Offered in public (e.g. a public apology).", default=False),
         "satisfies": List("Customer wants it answers.", Enum("want", vocab.WANTS), default=[]),
+        "examples": List("How committing to it sounds in a reply (\"I've put one on hold for you\"): a typed reply that commits to it applies it.",
+                         Str("phrasing", max_length=1000), default=[]),
     },
 )
 
@@ -249,6 +253,18 @@ EXPECT = Obj(
         "grade": Any_("Expected grade (or a list)."),
         "beats": List("Beats that must be visited.", Id("beat id")),
         "better_than": Id("Name of another test in this file whose overall score this one must beat."),
+    },
+)
+
+SAYS = Obj(
+    "A trigger on what the trainee says: a message like one of the phrases sets state (\"our page was hacked\" sets claimed_hacked).",
+    {
+        "id": Id("Trigger id (the trace and the tests name it).", required=True),
+        "like": List("Phrasings that count: a sentence of the message close in meaning to any of them fires it.",
+                     Str("phrasing", max_length=1000), required=True),
+        "kind": Enum("Which messages it listens to.", ("any", "reply", "private", "follow_up", "walk_away"), default="any"),
+        "set": Map("State variables to set when it fires.", Any_("value"), required=True),
+        "once": Bool("Fire at most once a session.", default=True),
     },
 )
 
@@ -356,6 +372,7 @@ SCENARIO = Obj(
         "state": Map("Declared state variables.", VARIABLE, default={}),
         "beats": List("The story: the first beat starts it.", BEAT, default=[]),
         "injects": List("Timed and conditional injects.", INJECT, default=[]),
+        "says": List("Triggers on what the trainee says, matched by meaning (docs/meaning.md).", SAYS, default=[]),
         "end": List(
             "Extra end conditions (the time limit always ends it).",
             Obj("An end condition.", {"when": Cond("Ends when this holds.", required=True), "text": Str("Why it ended.", default="")}),

@@ -17,6 +17,8 @@ pure function of (archetype, state, stimulus, rng) so a session replays byte for
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -51,6 +53,7 @@ class Archetype:
     strikes_to_leave: int = 3  # times their patience may run out before they leave for good
     volume: float = 1.0  # how loud their public posts are (arousal multiplier for the ripple)
     reply_delay: tuple[float, float] = (3.0, 12.0)  # minutes before they answer (min, max)
+    promise_window: float = 90.0  # minutes a promise that names no time may stay open before they call it broken
     description: str = ""
     lesson: str = ""  # the seed's lesson this customer teaches (for the debrief and the docs)
 
@@ -65,7 +68,7 @@ ARCHETYPES: dict[str, Archetype] = {
         ),
         Archetype(
             "annoying", reply_appetite=0.95, patience_decay=0.6, calm_rate=0.8, strikes_to_leave=99,
-            reply_delay=(2.0, 6.0),
+            reply_delay=(2.0, 6.0), promise_window=60.0,
             description="Posts a lot and repeats themselves; calms slowly but does calm.",
             lesson="Politeness and patience (rule 5): they keep bumping the thread until someone answers.",
         ),
@@ -80,7 +83,7 @@ ARCHETYPES: dict[str, Archetype] = {
             lesson="Don't give up or get curt after two refusals: the third good fix lands.",
         ),
         Archetype(
-            "petty", petty=True, rage_rate=1.3, trust_rate=0.8, strikes_to_leave=2,
+            "petty", petty=True, rage_rate=1.3, trust_rate=0.8, strikes_to_leave=2, promise_window=60.0,
             description="Small slights weigh heavily: form letters and slow answers sting.",
             lesson="Personalise every response and answer fast; a form letter is an insult to them.",
         ),
@@ -92,7 +95,7 @@ ARCHETYPES: dict[str, Archetype] = {
         ),
         Archetype(
             "desperate", patience_decay=1.2, calm_rate=1.2, needs_speed=True, strikes_to_leave=2,
-            pile_on_boost=0.05, reply_delay=(1.0, 4.0),
+            pile_on_boost=0.05, reply_delay=(1.0, 4.0), promise_window=45.0,
             description="Needs it fixed now: patience runs out fast; speed and a real fix matter most.",
             lesson="Answer at once with a concrete fix; every hour of silence costs far more than with others.",
         ),
@@ -114,7 +117,7 @@ ARCHETYPES: dict[str, Archetype] = {
         ),
         Archetype(
             "loyal_fan", calm_rate=1.5, trust_rate=1.5, patience_decay=0.15, reply_appetite=0.8,
-            delights_easily=True, volume=0.8,
+            delights_easily=True, volume=0.8, promise_window=240.0,
             description="Already likes you; a small surprise makes a raving fan.",
             lesson="Reward loyal customers 'just because' (seed 002, Dunn Brothers): it costs little.",
         ),
@@ -225,6 +228,7 @@ class Stimulus:
     repeated: bool = False  # the brand said this (or as good as this) already
     unreasonable: bool = False  # their request cannot be granted (rule 9)
     own_post: bool = True  # a hidden post was theirs (not a bystander's)
+    hostile: bool = False  # the judge found a sentence that spoils the reply, whatever surrounds it
 
 
 @dataclass(frozen=True)
@@ -243,7 +247,8 @@ class Reaction:
 
 
 GOOD = {"apology": 0.22, "empathy": 0.2, "thanks": 0.05, "question": 0.12, "solution": 0.28, "personalised": 0.1, "promise": 0.04}
-BAD = {"argue": 0.35, "blame": 0.45, "sarcasm": 0.55, "insult": 0.8, "profanity": 0.6, "shouting": 0.25, "form_letter": 0.15, "non_apology": 0.25}
+BAD = {"argue": 0.35, "blame": 0.45, "sarcasm": 0.55, "insult": 0.8, "profanity": 0.6, "shouting": 0.25, "form_letter": 0.15, "non_apology": 0.25,
+       "threat": 0.8}
 CARING = frozenset({"apology", "empathy", "question", "solution", "personalised"})
 HOSTILE = frozenset({"argue", "blame", "sarcasm", "insult", "profanity", "shouting", "non_apology"})
 # What no gentle explanation contains. A private correction that points at what the customer got
@@ -259,7 +264,7 @@ def quality(features) -> float:
 
 
 def _trigger_for_reply(features, q: float) -> str:
-    for f, trig in (("insult", "rude"), ("sarcasm", "rude"), ("profanity", "rude"), ("blame", "blame"), ("argue", "argue"),
+    for f, trig in (("insult", "rude"), ("sarcasm", "rude"), ("profanity", "rude"), ("threat", "rude"), ("blame", "blame"), ("argue", "argue"),
                     ("non_apology", "non_apology")):
         if f in features:
             return trig
@@ -324,6 +329,13 @@ def _on_message(arch: Archetype, s: PersonaState, stim: Stimulus, roll: float, o
     trigger = _trigger_for_reply(f, q)
     if stim.repeated and q > 0:
         q = -0.1  # the same words again: nothing new, and it shows nobody is listening
+    contempt = bool(f & CONTEMPT) or stim.hostile
+    if contempt:
+        # One contemptuous sentence is what they read and what they answer: "sorry" and "thanks"
+        # around it do not buy it back (the padded reply the seeds warn about).
+        q = min(q, -0.35)
+        if trigger not in ("argue", "blame"):
+            trigger = "rude"
     correction = bool(f & {"argue", "blame"})
     ill_informed = arch.public_correction_backfires or stim.facts_wrong
     explained = False
@@ -387,7 +399,7 @@ def _on_message(arch: Archetype, s: PersonaState, stim: Stimulus, roll: float, o
     speak_chance = arch.reply_appetite if stim.public else 0.95
     if "question" in f and q > 0:
         speak_chance = 1.0  # asked politely what they need, people answer (rule 6)
-    out.speak = roll < speak_chance or q < -0.2
+    out.speak = roll < speak_chance or q < -0.2 or contempt
     out.public = stim.public
     if kind == "private" or (kind == "reply" and "private_brushoff" in f):
         brushoff = "private_brushoff" in f or not (f & CARING or explained)
@@ -619,7 +631,8 @@ FALLBACK: dict[str, dict[str, LineText]] = {
     "walked_away": {"calm": "OK then.", "annoyed": "Fine, be that way.", "angry": "Typical. They just stopped answering.", "furious": "Frankly, I don't give a damn anymore. Done with them."},
     "follow_up": {"any": "Appreciate the update."},
     "resolved": {"any": "All sorted now. Thanks!"},
-    "pile_on": {"any": "See? I'm not the only one."},
+    "pile_on": {"any": ("See? I'm not the only one.", "Look at all these replies. It's not just me.",
+                        "Told you. Everyone's having the same problem.")},
     "escalated": {"any": "OK, waiting."},
     "any": {"calm": "OK.", "annoyed": "Hmm.", "angry": "Not good enough.", "furious": "Unbelievable."},
 }
@@ -664,7 +677,8 @@ VOICES: dict[str, dict[str, dict[str, LineText]]] = {
                 "angry": "RT if you've had this from them too.", "furious": "Everybody needs to see how this company treats people."},
         "brushoff": {"any": "They want me to 'DM them' so nobody sees this. Here's what they sent me. RT."},
         "private": {"any": "They've moved me to DMs. I'll let you all know what happens."},
-        "pile_on": {"any": "Hundreds of you agree. Keep sharing!"},
+        "pile_on": {"any": ("Hundreds of you agree. Keep sharing!", "This is what happens when enough of us speak up. Keep going.",
+                            "Every share counts. They can't ignore all of us.")},
         "offer_accepted": {"any": "Update for everyone following: they made it right. Thank you all for the support."},
         "ignored": {"any": "Day one and still silence. Keep sharing, folks."},
     },
@@ -725,6 +739,27 @@ def fallback_line(trigger: str, mood: str, archetype: str = "reasonable", varian
                 return _nth(line, n)
     table = FALLBACK["any"]
     return _nth(table.get(mood) or table["calm"], n)
+
+
+def broken_promise_line(promise: str, built_in: str = "", archetype: str = "reasonable") -> str:
+    """The customer quotes the promise that was broken back at the brand.
+
+    `built_in` is the archetype's own line when no authored one was used; its last sentence
+    ("That's going in the write-up.") keeps their voice after the quote.
+    """
+    quote = " ".join(promise.split())
+    parts = [p for p in re.split(r"(?<=[.!?;])\s+", quote) if p]
+    pledges = [p for p in parts if re.search(r"\b(?:I|we)(?:'ll| will| shall)\b", p, re.IGNORECASE)]
+    quote = (pledges or parts or [quote])[-1]  # the sentence that pledged, not the greeting before it
+    if len(quote) > 120:
+        quote = quote[:119].rstrip() + "\u2026"
+    tail = "Nothing since."
+    voice = VOICES.get(archetype, {}).get("promise_broken", {}).get("any")
+    if isinstance(voice, str) and ". " in voice:
+        tail = voice.split(". ", 1)[1]
+    elif built_in and built_in != FALLBACK["promise_broken"]["any"] and ". " in built_in:
+        tail = built_in.split(". ", 1)[1]
+    return f"You said \u201c{quote}\u201d {tail}"
 
 
 def _nth(line: str | tuple[str, ...], n: int) -> str:

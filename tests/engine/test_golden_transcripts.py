@@ -4,7 +4,12 @@ before the layering (tests/data/transcripts/, written by tests/golden.py at comm
 The `free` plays (typed replies) were re-recorded once, when the reply judge replaced the keyword
 lexicon (issue 12): what a typed reply means changed on purpose. The `choices`, `silence` and
 `drill` plays, which use only authored moves, are still the files recorded before the layering,
-which is also the proof that scripted play does not depend on the model.
+which is also the proof that scripted play does not depend on the model; except that
+frozen-payouts and wish-you-delivered were re-recorded when a promise that names no time started
+falling due after what that kind of customer waits (45 minutes for the desperate, 4 hours for a
+loyal fan; issue 13), which moved only their promises' due times; and all of them when built-in
+lines started to vary (no built-in line more than twice a session: the pile-on lines), which
+changed only the customer's words.
 """
 
 from __future__ import annotations

@@ -212,3 +212,34 @@ async def test_resume_after_an_abrupt_exit(tmp_path):
         assert len(s.steps) == len(before["steps"]) + 1
         rows = workspace().store.rows()
         assert len(rows) == 1 and rows[0].steps == len(s.steps)
+
+
+async def test_words_that_commit_to_a_remedy_ask_before_applying_it():
+    from simulator.ui.screens.modals import ConfirmModal
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        play = await _to_play(pilot)
+        session = play.session
+        text = "I've put an HX-20 on hold for you at our Bay Road store, Dan."
+        await pilot.press("r")
+        await pilot.press(*text)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)  # nothing is sent until the trainee answers
+        assert not session.replies
+        await pilot.press("n")
+        await settle(pilot)
+        assert session.replies[-1].text == text and session.offered == []
+        assert session.steps[-1] == {"act": {"reply": {"text": text, "commit": False}}}
+
+        again = "We'll credit you $20 for the wasted trip, Dan."
+        await pilot.press("r")
+        await pilot.press(*again)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmModal)
+        await pilot.press("y")
+        await settle(pilot)
+        assert session.offered == ["gas_credit"] and session.spent == 20
+        assert session.steps[-1] == {"act": {"reply": again}}

@@ -45,6 +45,8 @@ from simulator.ui.widgets.ripple import RipplePanel
 from simulator.ui.widgets.status import StatusBar
 from simulator.ui.widgets.suggestions import Suggestions
 
+MESSAGE = {"reply": A.Reply, "private": A.Private, "walk_away": A.WalkAway, "follow_up": A.FollowUp}
+
 GAME_ACTIONS = {"reply", "private", "escalate", "offer", "hide", "walk_away", "follow_up", "wait", "choose", "pause"}
 TICK_SECONDS = 1.0
 COACH_SECONDS = 20.0
@@ -294,12 +296,39 @@ class PlayScreen(Screen):
     @on(Composer.Sent)
     def _sent(self, message: Composer.Sent) -> None:
         text = message.text
-        action = {"reply": A.Reply, "private": A.Private, "walk_away": A.WalkAway, "follow_up": A.FollowUp}[message.mode](text)
-        self._hide_coach()
-        self.act(action)
+        mode = message.mode
         composer = self.query_one(Composer)
         composer.rest()
         self.query_one(Feed).focus()
+        self._hide_coach()
+        found = self._commitment(text, mode)
+        if found is None:
+            self.act(MESSAGE[mode](text))
+            return
+
+        def decided(apply: bool | None) -> None:
+            if apply is None:
+                composer.open(mode, text)  # cancelled: nothing sent, the words are kept
+                return
+            self.act(MESSAGE[mode](text) if apply else MESSAGE[mode](text, commit=False))
+
+        value = f" (value {found.value:g})" if found.value else ""
+        self.app.push_screen(ConfirmModal(
+            "Your reply commits to a remedy",
+            f"\u201c{found.sentence}\u201d\n\nreads as: {found.label}{value}.\n\n"
+            "Apply it as an offer when the reply is sent? Words and acts should match: the customer will expect it.",
+            yes="Send and apply", no="Send the words only"), decided)
+
+    def _commitment(self, text: str, mode: str):
+        """What the words commit to, asked of the session without waiting on a step in flight."""
+        if mode == "walk_away" or not self._session_lock.acquire(timeout=0.5):
+            return None
+        try:
+            return self.session.committed(text, mode)
+        except Exception:  # a question asked for the player's convenience must never cost the reply
+            return None
+        finally:
+            self._session_lock.release()
 
     @on(Composer.Cancelled)
     def _cancelled(self) -> None:

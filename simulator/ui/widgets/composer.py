@@ -102,9 +102,14 @@ class Composer(Vertical):
         if self.is_mounted:
             self.query_one(ReplyArea).placeholder = hint
 
-    def open(self, mode: str) -> None:
+    def open(self, mode: str, text: str = "") -> None:
+        """Start writing; `text` puts back words that were not sent (a cancelled confirmation)."""
         self.mode = mode
-        self.query_one(ReplyArea).focus()
+        box = self.query_one(ReplyArea)
+        if text:
+            box.text = text
+            box.move_cursor(box.document.end)
+        box.focus()
 
     def rest(self) -> None:
         """Back to the idle look after sending or cancelling."""

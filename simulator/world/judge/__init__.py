@@ -15,6 +15,7 @@ a few milliseconds, and gives the same answer every time.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from simulator.world.judge.embedding import WordTable
 from simulator.world.judge.model import LABELS
 from simulator.world.judge.text import normalise, words
 
-__all__ = ["LABELS", "Evidence", "Judge", "Verdict", "judge", "load", "similarity"]
+__all__ = ["LABELS", "Evidence", "Judge", "Verdict", "judge", "load", "resemblance", "similarity"]
 
 WORDS_FILE = "words.npz"
 WEIGHTS_FILE = "judge.npz"
@@ -180,6 +181,35 @@ def similarity(a: str, b: str) -> float:
     if not va.any() or not vb.any():
         return 0.0
     return max(0.0, min(1.0, float(va @ vb)))
+
+
+_NEGATED = re.compile(r"\b(?:not|no|never|nothing|nobody|neither|nor|cannot|without)\b|n't\b", re.IGNORECASE)
+
+
+_CLAUSE = re.compile(r"[;:,]|\s(?:but|and|so|because)\s", re.IGNORECASE)
+
+
+def resemblance(text: str, phrases) -> float:
+    """How close a message comes to any of an author's phrasings, sentence by sentence.
+
+    Authors write one short phrasing of a claim or a move ("our page was hacked"); a trainee
+    says it inside a longer message. So each sentence of the message is compared with each
+    phrasing, as well as the whole message, and the best counts. A sentence that denies what a
+    phrasing asserts ("we were not hacked") is not like it, whatever words they share.
+    """
+    if not text or not phrases:
+        return 0.0
+    sentences = [text[s:e] for s, e in _features.text.sentences(text[: _features.text.MAX_CHARS])]
+    clauses = [c for sentence in sentences for c in _CLAUSE.split(sentence) if c and c.strip()]
+    parts = [text, *sentences, *clauses]
+    best = 0.0
+    for phrase in phrases:
+        negated = bool(_NEGATED.search(phrase))
+        for part in parts:
+            if bool(_NEGATED.search(part)) != negated:
+                continue
+            best = max(best, similarity(part, phrase))
+    return best
 
 
 def judge(text: str, context: str = "", customer_name: str = "") -> Verdict:
