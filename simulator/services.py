@@ -47,6 +47,9 @@ from simulator.format.scenario import (
 from simulator.format.yamlsafe import YamlError, load_text
 from simulator.storage import transcript as T
 from simulator.storage.audiences import DEFAULT_MAX_BYTES, AudienceCache
+from simulator.storage.lock import (
+    SessionLocked as SessionLocked,  # re-exported: front ends catch it
+)
 from simulator.storage.store import Scored, Store, started_of
 from simulator.world.forecast import forecast_cascades
 
@@ -251,11 +254,15 @@ def new_session(ws: Workspace | None, scenario: Scenario, seed: int, *, start: S
     return Session(scenario, seed, start=start, trainee=trainee, shelf=ws.audiences if ws is not None else None)
 
 
-def open_session(ws: Workspace, scenario: Scenario, seed: int, *, trainee: str = "", start: Start | None = None) -> Session:
-    """A new session that writes its transcript as it goes and keeps the history index current."""
+def open_session(ws: Workspace, scenario: Scenario, seed: int, *, trainee: str = "", start: Start | None = None,
+                 what: str = "terminal") -> Session:
+    """A new session that writes its transcript as it goes and keeps the history index current.
+
+    The session is locked for this writer (`what` names it in a second writer's refusal) until
+    its writer is closed."""
     store = ws.store
     path = store.new_path(scenario.id, seed)
-    writer = T.Writer.for_session(path, scenario, seed, start, trainee)
+    writer = T.Writer.for_session(path, scenario, seed, start, trainee, what=what)
     session = Session(scenario, seed, writer=writer, start=start, trainee=trainee, shelf=ws.audiences)
     store.register(path, scenario, seed, trainee)
     writer.on_step = store.progress_hook(path)
@@ -297,13 +304,14 @@ def newest_sessions(ws: Workspace) -> list[Path]:
     return sorted(folder.glob("*.jsonl"), key=key, reverse=True)
 
 
-def resume(ws: Workspace, ref) -> Session:
+def resume(ws: Workspace, ref, *, what: str = "terminal") -> Session:
     """An interrupted session, replayed from its transcript and appended to from now on.
 
     A drill comes back as a drill: its start (team, drill flag) is in the transcript header.
+    SessionLocked when another writer (a room, another terminal) holds it.
     """
     path = session_path(ws, ref)
-    session = T.resume(path, shelf=ws.audiences)
+    session = T.resume(path, shelf=ws.audiences, what=what)
     session.writer.on_step = ws.store.progress_hook(path)
     return session
 
@@ -343,9 +351,11 @@ def reload(ws: Workspace, session: Session) -> Reloaded:
     except (T.TranscriptError, SessionError, ValueError) as exc:
         return Reloaded(None, (f"the session so far cannot be replayed on the new file: {exc}",))
     if path is not None:
+        what = "terminal"
         if session.writer is not None:
+            what = session.writer.lock.what
             session.writer.close()
-        writer = T.Writer(path)
+        writer = T.Writer(path, what=what)
         writer.on_step = ws.store.progress_hook(path)
         new.writer = writer
     return Reloaded(new)
@@ -378,14 +388,17 @@ def play_actions(session: Session, actions) -> int | None:
     return None
 
 
-def record_score(ws: Workspace, session: Session, card: Scorecard) -> None:
-    """Put a finished saved session's score in the history index and close its transcript."""
+def record_score(ws: Workspace, session: Session, card: Scorecard, *, close: bool = True) -> None:
+    """Put a finished saved session's score in the history index and close its transcript.
+
+    A drill room keeps it open (`close=False`): observers rate and the facilitator notes after the end."""
     if session.writer is None:
         return
     try:
         ws.store.record_score(session.writer.path, card)
     finally:
-        session.writer.close()
+        if close:
+            session.writer.close()
 
 
 def finish_and_score(ws: Workspace | None, session: Session, *, turning_points: bool = True) -> Scorecard:
@@ -515,6 +528,14 @@ def write_report_html(ws: Workspace, session: Session, card: Scorecard) -> Path:
     html = report_module.render_html(session, card)
     _write(target, html)
     return target
+
+
+def session_report(session: Session, fmt: str = "md", *, date: str | None = None) -> str:
+    """The after-action report of a session in play (a drill room's download), scored as it stands."""
+    card = score(session, turning_points=False)
+    if fmt == "html":
+        return report_module.render_html(session, card, date=date)
+    return report_module.render(session, card, fmt, date=date)
 
 
 def playbook_text(session: Session, card: Scorecard | None = None, *, worst=None, date=None) -> str:

@@ -60,6 +60,7 @@ COLUMNS = (
     ("Valence", "valence"),
     ("Arousal", "arousal"),
     ("Set", "set"),
+    ("Text when", "text_when"),
     ("Title", "title"),
     ("Delay", "delay"),
 )
@@ -161,16 +162,39 @@ def export_rows(scenario: Scenario, extras: dict | None = None) -> list[list[str
             inject.expected, inject.objective, inject.contingency, inject.id,
             inject.when.source if inject.when is not None else "", inject.platform,
             _number(inject.valence), _number(inject.arousal),
-            json.dumps(dict(inject.set), ensure_ascii=False, sort_keys=True) if inject.set else "", "", "",
+            json.dumps(dict(inject.set), ensure_ascii=False, sort_keys=True) if inject.set else "",
+            _variants_cell(inject.texts), "", "",
             *tail("inject", inject.id),
         ])
     for seq, spill in enumerate(scenario.ripple.spillovers, start=len(scenario.injects) + 1):
         rows.append([
             str(seq), "", SPILLOVER, "", spill.group, "", spill.text, "", "", "", spill.id,
             f"{spill.metric} >= {spill.threshold}", spill.platform, _number(spill.valence), _number(spill.arousal), "",
-            spill.title, format_duration(spill.delay), *tail(SPILLOVER, spill.id),
+            _variants_cell(getattr(spill, "texts", ())), spill.title, format_duration(spill.delay), *tail(SPILLOVER, spill.id),
         ])
     return rows
+
+
+def _variants_cell(texts) -> str:
+    """Conditional text (`text_when:`) as a JSON list, so import stays lossless."""
+    return json.dumps([{"when": c.source, "text": t} for c, t in texts], ensure_ascii=False) if texts else ""
+
+
+def _variants(row_no, cell, err, item: dict) -> None:
+    raw, col = cell("Text when")
+    if not raw.strip():
+        return
+    try:
+        variants = json.loads(raw)
+        if not isinstance(variants, list) or not all(isinstance(v, dict) and set(v) == {"when", "text"}
+                                                      and isinstance(v["when"], str) and isinstance(v["text"], str)
+                                                      for v in variants):
+            raise ValueError("not a list of {\"when\": ..., \"text\": ...}")
+        for v in variants:
+            conditions.parse(v["when"])
+        item["text_when"] = variants
+    except (ValueError, RecursionError, conditions.ConditionError) as exc:
+        err(row_no, col, "text-when", f"Text when must be a JSON list such as [{{\"when\": \"replies > 0\", \"text\": \"...\"}}]: {exc}")
 
 
 def safe_rows(rows: list[list[str]]) -> list[list[str]]:
@@ -447,6 +471,7 @@ def _inject_row(row_no, cell, err, ids, state, position, diags) -> dict:
             inject["set"] = _set_cell(raw, state)
         except (ValueError, RecursionError) as exc:
             err(row_no, col, "set", f"Set must be a JSON object such as {{\"flag\": true}}: {exc}")
+    _variants(row_no, cell, err, inject)
     for header in ("Title", "Delay"):
         raw, col = cell(header)
         if raw.strip():
@@ -486,6 +511,7 @@ def _spillover_row(row_no, cell, err, seen) -> dict:
         elif raw.strip():
             spill[key] = raw.strip() if key == "group" else raw
     _unit_cells(row_no, cell, err, spill)
+    _variants(row_no, cell, err, spill)
     for header in ("Delivery method", "To", "Expected player action", "Objective", "Contingency", "Set"):
         raw, col = cell(header)
         if raw.strip():
@@ -571,11 +597,13 @@ def _scalar(value) -> str:
 
 
 _ORDER = ("id", "at", "when", "kind", "platform", "delivery", "from", "to", "text", "expected", "objective",
-          "contingency", "valence", "arousal", "set", "msel")
-_SPILL_ORDER = ("id", "platform", "title", "text", "metric", "threshold", "delay", "valence", "arousal", "group", "msel")
+          "contingency", "valence", "arousal", "set", "text_when", "msel")
+_SPILL_ORDER = ("id", "platform", "title", "text", "metric", "threshold", "delay", "valence", "arousal", "group",
+                "text_when", "msel")
 # spillover key -> the inject field of the column it is read from
 _SPILL_COLUMN = {"platform": "platform", "title": "title", "text": "text", "metric": "when", "threshold": "when",
-                 "delay": "delay", "valence": "valence", "arousal": "arousal", "group": "from", "msel": "msel"}
+                 "delay": "delay", "valence": "valence", "arousal": "arousal", "group": "from", "text_when": "text_when",
+                 "msel": "msel"}
 
 
 def _mapping_lines(item: dict, order, indent: str) -> Iterator[str]:
@@ -586,7 +614,10 @@ def _mapping_lines(item: dict, order, indent: str) -> Iterator[str]:
         value = item[key]
         prefix = f"{indent}- " if first else f"{indent}  "
         first = False
-        if key in ("set", "msel"):
+        if key == "text_when":
+            yield f"{prefix}text_when:"
+            yield from (f"{indent}    - {{when: {_scalar(v['when'])}, text: {_scalar(v['text'])}}}" for v in value)
+        elif key in ("set", "msel"):
             yield f"{prefix}{key}:"
             yield from (f"{indent}    {_scalar(str(k)) if key == 'msel' else k}: {_scalar(v)}" for k, v in value.items())
         elif key in ("at", "delay"):
@@ -612,6 +643,7 @@ def inject_key(inject: Inject) -> tuple:
     """An inject as comparable data (conditions compare by their text)."""
     data = {f.name: getattr(inject, f.name) for f in dataclasses.fields(inject)}
     data["when"] = inject.when.source if inject.when is not None else None
+    data["texts"] = tuple((c.source, t) for c, t in inject.texts)
     return tuple(sorted(data.items()))
 
 
@@ -625,6 +657,8 @@ def _same(key: str, old, new) -> bool:
             return parse_duration(old) == float(new)
         if key in ("valence", "arousal", "threshold"):
             return not isinstance(old, bool) and float(old) == float(new)
+        if key == "text_when":
+            return isinstance(old, list) and [{"when": str(v.get("when")), "text": str(v.get("text"))} for v in old] == list(new)
         if key in ("set", "msel"):
             return isinstance(old, dict) and {str(k): v for k, v in old.items()} == dict(new)
         if key == "when":

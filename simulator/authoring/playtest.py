@@ -66,6 +66,7 @@ class TestResult:
     outcome: str = ""
     negative_reach: int | None = None
     error: bool = False  # the test could not be played (as opposed to an expectation not met)
+    trace: tuple = ()  # the session's trace entries (engine/trace.py), for `crisis test -v`
 
     def to_json(self) -> dict:
         return {
@@ -73,6 +74,9 @@ class TestResult:
             "failures": list(self.failures), "overall": self.overall, "grade": self.grade, "outcome": self.outcome,
             "negative_reach": self.negative_reach, "error": self.error,
         }
+
+    def trace_json(self) -> list:
+        return [entry.to_json() for entry in self.trace]
 
 
 @dataclass
@@ -184,11 +188,12 @@ def _play(suite: Suite, test: PlayTest, cache: dict, stack: tuple) -> TestResult
         try:
             session.act(parse_action(entry, (i - 1,), refs))
         except (ActionError, SessionError) as exc:
-            return TestResult(test, False, (f"action {i} ({_describe(entry)}) could not be played at T+{session.t:.0f}m: {exc}",), error=True)
+            return TestResult(test, False, (f"action {i} ({_describe(entry)}) could not be played at T+{session.t:.0f}m: {exc}",),
+                              error=True, trace=tuple(session.trace))
     if not session.finished:
         session.finish()
     card = score(session, turning_points=False)
-    failures = check(test.expect, session, card)
+    failures = unknown_names(test.expect, scenario) + check(test.expect, session, card)
     other = test.expect.get("better_than")
     if other:
         rival = next((t for t in suite.tests if t.name == other), None)
@@ -203,7 +208,7 @@ def _play(suite: Suite, test: PlayTest, cache: dict, stack: tuple) -> TestResult
             elif not card.overall > theirs.overall:
                 failures.append(f"expected overall above test '{other}' ({theirs.overall}), got {card.overall}")
     return TestResult(test, not failures, tuple(failures), card.overall, card.grade, card.outcome,
-                      int(card.metrics["negative_reach"]))
+                      int(card.metrics["negative_reach"]), trace=tuple(session.trace))
 
 
 def _describe(entry) -> str:
@@ -215,6 +220,19 @@ def _describe(entry) -> str:
 
 def _options(value) -> list:
     return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def unknown_names(expect: dict, scenario: Scenario) -> list[str]:
+    """Expectations that name a spillover or beat the scenario does not have: a typo would pass for ever."""
+    pools = {"spillover": ("spillover", {s.id for s in scenario.ripple.spillovers}),
+             "no_spillover": ("spillover", {s.id for s in scenario.ripple.spillovers}),
+             "beats": ("beat", {b.id for b in scenario.beats})}
+    out = []
+    for key, (what, pool) in pools.items():
+        for name in expect.get(key) or []:
+            if name not in pool:
+                out.append(f"{key}: the scenario has no {what} '{name}'{did_you_mean(name, pool)}")
+    return out
 
 
 def check(expect: dict, session, card) -> list[str]:

@@ -40,6 +40,8 @@ def register(sub) -> None:
     p = sub.add_parser("test", help="run scripted playthrough tests (tests: and *.playtest.yaml)")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("-k", dest="select", metavar="NAME", help="only tests whose name contains NAME")
+    p.add_argument("-v", "--verbose", action="store_true",
+                   help="print each test's trace: beats, injects, customer lines, matches, promises, state, choices not on offer")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_test)
 
@@ -190,7 +192,8 @@ def cmd_test(args) -> int:
     failed = len(results) - passed
     if args.json:
         print(json.dumps({"passed": passed, "failed": failed, "errors": [d.to_json() for d in problems],
-                          "tests": [r.to_json() for r in results]}, ensure_ascii=False))
+                          "tests": [{**r.to_json(), **({"trace": r.trace_json()} if args.verbose else {})} for r in results]},
+                         ensure_ascii=False))
     else:
         for d in problems:
             _diag(d.format())
@@ -200,6 +203,11 @@ def cmd_test(args) -> int:
             _out(f"{status:<5} {r.test.where} {r.test.name}" + (f"  [{score}]" if score else ""))
             for failure in r.failures:
                 _out(f"        {failure}")
+            if args.verbose:
+                from simulator.authoring.tracing import render
+
+                for line in render(r.trace, "      "):
+                    _out(line)
         _out(f"{passed} passed, {failed} failed" + (f", {len(problems)} file errors" if problems else ""))
     if not results and not problems:
         _out("no tests found (add a tests: section or a NAME.playtest.yaml file)")

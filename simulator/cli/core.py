@@ -41,6 +41,9 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help="print the scorecard as one JSON object")
     p.add_argument("--save", action="store_true", help="keep the session in the history and print its id ('latest' names it too)")
     p.add_argument("--trainee", default="", help="name recorded with a saved session")
+    p.add_argument("--trace", action="store_true",
+                   help="print why the story went this way: beats entered and replaced, injects, customer lines, "
+                        "free-text matches, promises, state changes, choices not on offer (with --json: a 'trace' list)")
     p.set_defaults(handler=cmd_run)
 
     p = sub.add_parser(
@@ -279,7 +282,12 @@ def cmd_run(args) -> int:
     try:
         unplayed = play_actions(session, script.actions)
     except ActionFailed as exc:
-        raise Failure(f"{args.script}:{exc.number}:1: error: bad-action: action {exc.number}: {exc.error}") from None
+        line, col = script.marks[exc.number - 1] if exc.number - 1 < len(script.marks) else (exc.number, 1)
+        if args.trace:
+            from simulator.authoring.tracing import render
+
+            print("\n".join(render(session.trace)))
+        raise Failure(f"{args.script}:{line}:{col}: error: bad-action: action {exc.number}: {exc.error}") from None
     if unplayed is not None:
         print(f"{args.script}: note: the scenario ended before action {unplayed}; the rest were not played", file=sys.stderr)
     card = finish_and_score(ws, session)
@@ -288,8 +296,16 @@ def cmd_run(args) -> int:
         out = card.to_json()
         if saved:
             out["session"] = saved
+        if args.trace:
+            out["trace"] = [entry.to_json() for entry in session.trace]
         print(json.dumps(out, ensure_ascii=False, sort_keys=True))
     else:
+        if args.trace:
+            from simulator.authoring.tracing import render
+
+            print("trace:")
+            print("\n".join(render(session.trace, "  ")))
+            print()
         print(render_scorecard(card, scenario))
         if saved:
             print(f"\nsaved session {saved}  (report: crisis report {saved}, or crisis report latest)")

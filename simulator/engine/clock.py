@@ -14,6 +14,7 @@ from simulator.engine import payloads as P
 from simulator.engine.customer import PILE_ON_STEP
 from simulator.engine.ledger import Post
 from simulator.engine.state import SessionState
+from simulator.format.scenario import pick_text
 from simulator.world import persona
 
 TICK = 5.0  # minutes between ripple metric samples while time runs
@@ -36,7 +37,7 @@ class ClockPart(SessionState):
     def _tick_to(self, when: float) -> None:
         dt = when - self.t
         self.t = round(when, 6)
-        for spill in self.ripple.advance(self.t):
+        for spill in self.ripple.advance(self.t, self._spill_gate if self._gated else None):
             self.fired.append(spill.spec_id)
             self.posts[spill.item.id] = Post(spill.item.id, self.t, "platform", spill.item.text, True, spill.item.platform,
                                              title=next((s.title for s in self.scenario.ripple.spillovers if s.id == spill.spec_id), ""))
@@ -52,8 +53,21 @@ class ClockPart(SessionState):
             self._pile_on_mark = negative + PILE_ON_STEP * max(1, negative // 1000)
             self._react(persona.Stimulus("pile_on"))
 
+    @property
+    def _gated(self) -> bool:
+        return any(s.when is not None or s.texts for s in self.scenario.ripple.spillovers)
+
+    def _spill_gate(self, spec) -> str | None:
+        """A due spillover's text now, or None while its `when:` does not hold (it waits)."""
+        env = self.env()
+        if spec.when is not None and not spec.when(env):
+            return None
+        return pick_text(spec.text or spec.title, spec.texts, env)
+
     def _happen(self, kind: str, payload: dict) -> None:
-        if kind == "customer_says":
+        if kind.startswith("commenter_"):
+            self._commenter_happen(kind, payload)
+        elif kind == "customer_says":
             self._say(payload["trigger"], payload["public"], payload["valence"], payload.get("variant", ""),
                       about=payload.get("about", ""))
         elif kind == "approval" and self.drill:

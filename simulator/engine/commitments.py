@@ -42,7 +42,7 @@ class Commitment:
 def commitment(scenario: Scenario, result: analysis.Analysis, offered=()) -> Commitment | None:
     """The remedy a reply commits to, or None (nothing committed, or it is unclear which)."""
     sentences = _committing_sentences(result)
-    if not sentences or result.features.get("question") and not result.features.get("solution"):
+    if not sentences or (result.features.get("question") and not result.features.get("solution")):
         return None
     scored: list[tuple[float, Remedy, str]] = []
     for remedy in scenario.remedies:

@@ -11,10 +11,11 @@ from dataclasses import replace
 from simulator.engine import payloads as P
 from simulator.engine.ledger import Post
 from simulator.engine.state import SessionState
+from simulator.format.scenario import pick_text
 from simulator.world import persona
 from simulator.world.judge import resemblance, similarity
-from simulator.world.judge.text import sentences
 from simulator.world.judge.deadline import find as find_deadline
+from simulator.world.judge.text import sentences
 from simulator.world.ripple import Item
 
 NAMES_PROMISE = 0.35  # an authored broken-promise line this close to the broken promise already names it
@@ -40,7 +41,7 @@ class CustomerPart(SessionState):
                               platform=platform, text=text, moral=int(moral)))
         if item_id not in self.posts:
             self.posts[item_id] = Post(item_id, self.t, author or source, text, True, platform, title=title)
-            if source != "brand":
+            if source != "brand" or author == "brand_voice":
                 self._emit("post", author or source, text, item_id,
                            P.PostData(item_kind=kind, platform=platform, title=title, valence=round(valence, 4)))
         return item_id
@@ -116,7 +117,7 @@ class CustomerPart(SessionState):
             line = persona.pick_line(lines, "ignored", "furious", env, self.used_lines, rng)
         if line is not None:
             self.used_lines.add(line.id)
-            text = line.text
+            text = pick_text(line.text, line.texts, env) if line.texts else line.text
             if trigger == "question" and self._told_already(text):
                 # Asked for what they already gave: they say so, and give it again.
                 lead = text[:1].lower() + text[1:] if text[:1].isupper() and text[1:2].islower() else text
@@ -124,8 +125,11 @@ class CustomerPart(SessionState):
         else:
             fallback = self._fallback(trigger, mood, variant)
             if fallback is None:
+                self._trace("line", who="customer", trigger=trigger, mood=mood, line="(none: a built-in line said twice already; they stay quiet)")
                 return
             text = fallback
+        self._trace("line", who="customer", trigger=trigger, mood=mood,
+                    line=line.id if line is not None else "(built in: no authored line fits)")
         promise = next((p for p in self.promises if p.id == about), None) if about else None
         if promise is not None and self._about_another(text, promise):
             # The customer complains about the promise that was broken, not the one the author imagined.

@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from simulator.engine import payloads as P
+from simulator.engine.commitments import Commitment, commitment
 from simulator.engine.ledger import Post, Promise, Record, ReplyRecord
 from simulator.engine.state import SessionError, SessionState
-from simulator.engine.commitments import Commitment, commitment
-from simulator.engine.story import SAME_WORDS, closest_choice
+from simulator.engine.story import SAME_WORDS, TONE, closest_choice
 from simulator.engine.team import needless_escalation
+from simulator.engine.trace import explain_match
 from simulator.format.actions import Offer
 from simulator.format.scenario import Choice
 from simulator.world import analysis, persona
@@ -50,7 +51,9 @@ class MovesPart(SessionState):
                 self._run_until(min(self.t + self.review, self.scenario.time_limit))
                 if self.finished:
                     return
-            offered = self.choices() if choice is None else ()
+            aimed = self._addressee(getattr(action, "to", None))
+            # A reply to a commenter is a side conversation: it does not stand in for the story's suggested moves.
+            offered = self.choices() if choice is None and aimed is None else ()
             flow = self._message(n, action, choice, offered)
             if choice is None and getattr(action, "commit", None) is not False and not self.finished:
                 retyped = flow is not None and similarity(action.text, flow.text) >= SAME_WORDS
@@ -69,10 +72,8 @@ class MovesPart(SessionState):
             self._run_until(min(self.t + action.minutes, self.scenario.time_limit))
         if choice is not None:
             self.chosen.append(choice.id)
-            for name, value in choice.set:
-                self.vars[name] = value
-            if choice.goto and not self.finished:
-                self._enter(choice.goto)
+            self._set_vars(choice.set, f"choice {choice.id}")
+            self._after_choice(choice)
 
     def _message(self, n: int, action, choice: Choice | None, offered=()) -> Choice | None:
         """Post a brand message; returns the suggested move free text turned out to match, if any."""
@@ -80,6 +81,9 @@ class MovesPart(SessionState):
         result = self._analyse(action.text, choice)
         features = frozenset(f for f, v in result.features.items() if v is True)
         match = closest_choice(kind, features, offered, action.text) if choice is None else None
+        if choice is None and offered:
+            self._trace("match", text=action.text, features=sorted(features), matched=match.id if match else None,
+                        candidates=explain_match(kind, features, offered, action.text, match, TONE))
         guide = choice or match
         public = kind != "private"
         first_private = kind == "private" and not self.private
@@ -89,10 +93,12 @@ class MovesPart(SessionState):
                              getattr(guide, "feedback", ""), post_id)
         self.replies.append(record)
         said = self._says(kind, action.text)
+        aimed = self._addressee(getattr(action, "to", None))
         self.records.append(Record(n, self.t, action, kind, {"post": post_id, "features": sorted(features),
                                                             "rules": {str(k): v for k, v in sorted(result.rules.items())},
                                                             **({"matched": match.id} if match else {}),
-                                                            **({"said": said} if said else {})}))
+                                                            **({"said": said} if said else {}),
+                                                            **({"to": aimed} if aimed else {})}))
         for rule, verdict in result.rules.items():
             bucket = self.rules_kept if verdict == "kept" else self.rules_broken
             bucket[rule] = bucket.get(rule, 0) + 1
@@ -148,6 +154,9 @@ class MovesPart(SessionState):
             self._emit("promise", "brand", quote or action.text, payload=P.PromiseData(id=pid, status="made", due=round(self.t + window, 4)))
         stim_kind = {"reply": "reply", "private": "private", "walk_away": "walk_away", "follow_up": "follow_up"}[kind]
         repeated = any(similarity(action.text, r.text) >= REPEATED for r in self.replies[:-1] if r.kind == kind)
+        if aimed is not None:
+            self._commenter_react(aimed, persona.Stimulus(stim_kind, features, public=public, repeated=repeated))
+            return match
         self._react(persona.Stimulus(stim_kind, features, public=public, acknowledged=self.acknowledged_at is not None,
                                      first_private=first_private, facts_wrong=self.scenario.persona.facts_wrong,
                                      unreasonable=self.scenario.persona.unreasonable_request, repeated=repeated,
@@ -225,6 +234,16 @@ class MovesPart(SessionState):
         value = remedy.cost if action.value is None else action.value
         approved_specially = any(remedy.id in (role.can_approve if (role := self.scenario.role(r)) else ()) for r in self.approved)
         within = value <= self.authority + 1e-9 or approved_specially
+        missing = [r for r in remedy.requires if r not in self.approved]
+        if missing:
+            # `requires:` is a sign-off, not an amount: no authority stands in for the role's approval.
+            self.records.append(Record(n, self.t, action, "offer", {"remedy": remedy.id, "value": value, "within": False,
+                                                                    "requires": missing, **({"said": said} if said else {})}))
+            titles = ", ".join((role.title if (role := self.scenario.role(r)) else r) for r in missing)
+            self._trace("blocked", remedy=remedy.id, requires=missing)
+            self._emit("offer_blocked", "system", f"{remedy.label}: needs the approval of {titles}; escalate first",
+                       payload=P.OfferBlockedData(remedy=remedy.id, value=value, authority=self.authority, requires=missing))
+            return
         data = {"remedy": remedy.id, "value": value, "within": within, **({"said": said} if said else {})}
         self.records.append(Record(n, self.t, action, "offer", data))
         if not within:
@@ -260,6 +279,13 @@ class MovesPart(SessionState):
             raise SessionError(f"no post '{action.post}' from someone else to hide")
         self.posts[post.id] = replace(post, hidden=True)
         self.hidden.append(post.id)
+        if post.author == "brand_voice":
+            # Taking down the brand's own post (the owner's 2am rant) is not moderating a customer.
+            self.records.append(Record(n, self.t, action, "hide", {"post": post.id, "brand_voice": True, "guidelines": True,
+                                                                 "explained": True, "abusive": False}))
+            self._emit("hidden", "brand", action.tell, post.id, P.HiddenData(guidelines=True, explained=True))
+            self.ripple.damp(post.id, 0.0, self.t)
+            return
         guidelines = self.scenario.brand.guidelines_posted
         explained = bool(action.tell.strip())
         self.records.append(Record(n, self.t, action, "hide", {"post": post.id, "guidelines": guidelines, "explained": explained,

@@ -117,6 +117,7 @@ class OfferBlockedData(Payload):
     remedy: str = OMIT
     value: float = OMIT
     authority: float = OMIT
+    requires: list = OMIT  # roles whose approval the remedy still needs
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,7 @@ class BeatData(Payload):
     kind: ClassVar = ("beat",)
     beat: str = OMIT
     title: str = OMIT
+    resumed: bool = OMIT  # back from a `return: true` storylet
 
 
 @dataclass(frozen=True)
@@ -180,10 +182,14 @@ class NoteData(Payload):
     kind: ClassVar = ("note",)
     review: float = OMIT  # a senior role's sign-off delay on public replies
     role: str = OMIT
-    control: str = OMIT  # pause | resume | fast_forward
+    control: str = OMIT  # pause | resume | fast_forward | skip
     minutes: float = OMIT
     question: int = OMIT  # the team's answer to a planning question
     decision: bool = OMIT
+    by: str = OMIT  # facilitator | observer: a note or rating written for the after-action report
+    objective: str = OMIT  # an observer's rating of this objective ...
+    rating: str = OMIT  # ... P, S, M or U
+    note: str = OMIT
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,8 @@ from simulator.engine.state import SessionError
 from simulator.engine.steps import Act, Advance, Decide, Facilitate, Finish, Step, parse_step
 from simulator.engine.story import StoryPart, closest_choice
 from simulator.engine.team import TeamPart
+from simulator.engine.thread import BrandPost, ThreadPart
+from simulator.engine.trace import TraceEntry, unavailable_reason
 from simulator.format.scenario import Scenario
 from simulator.world import persona
 from simulator.world.audience import Audience, build_audience, cache_key
@@ -100,7 +102,7 @@ def cached_audience(scenario: Scenario, seed: int, shelf: AudienceShelf | None =
 
 
 
-class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPart):
+class Session(StoryPart, MovesPart, TeamPart, ThreadPart, CustomerPart, ClockPart, LedgerPart):
     def __init__(self, scenario: Scenario, seed: int = 0, *, writer=None, start: Start | None = None, trainee: str = "",
                  shelf: AudienceShelf | None = None):
         self.scenario = scenario
@@ -140,6 +142,7 @@ class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPar
         self.visited: list[str] = []
         self.chosen: list[str] = []  # suggested moves taken (or matched by free text), once-only
         self.fired: list[str] = []
+        self.skipped: list[str] = []  # injects the facilitator chose not to play
         self.said: list[str] = []  # `says:` triggers the trainee's words fired
         self.used_lines: set[str] = set()
         self.line_counts: dict[str, int] = {}  # built-in lines said so far (at most twice each)
@@ -158,7 +161,17 @@ class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPar
         self.denied: list[str] = []
         self.review = 0.0  # drill: minutes each public reply waits for a senior sign-off
         self._needless: set[str] = set()  # roles brought in when the authority was not needed
+        self.trace: list[TraceEntry] = []  # why the story went this way, for authors (engine/trace.py)
+        self.returns: list[str] = []  # beats interrupted by a `return: true` storylet, to resume
+        self.brand_posts: list[BrandPost] = []  # posts by the brand's account the trainee did not write
+        self.commenters: dict[str, persona.PersonaState] = {
+            c.id: persona.PersonaState(c.anger, c.trust, c.patience).clamp(persona.ARCHETYPES[c.archetype].trust_cap)
+            for c in scenario.commenters
+        }
+        self._offer_view: tuple = ()
+        self._held_seen: set[tuple[str, str]] = set()
         self._opening()
+        self._trace_choices()
 
     # ------------------------------------------------------------ public API
 
@@ -271,7 +284,37 @@ class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPar
             raise TypeError(f"a {kind} event carries {PAYLOADS[kind].__name__}, not {type(payload).__name__}")
         event = Event(round(self.t, 4), kind, actor, text, item, payload.to_data() if payload is not None else {})
         self.events.append(event)
+        if kind == "promise":
+            self._trace("promise", id=event.data.get("id"), status=event.data.get("status"), text=text,
+                        **({"due": event.data["due"]} if "due" in event.data else {}))
+        elif kind == "spillover":
+            self._trace("spillover", id=event.data.get("id"), platform=event.data.get("platform"), item=item, text=text)
         return event
+
+    def _trace(self, kind: str, **data) -> None:
+        self.trace.append(TraceEntry(round(self.t, 4), kind, data))
+
+    def _set_vars(self, pairs, by: str) -> None:
+        """Apply a `set:` (of a beat, a choice or an inject), tracing each change for authors."""
+        for name, value in pairs:
+            before = self.vars.get(name)
+            self.vars[name] = value
+            if before != value:
+                self._trace("state", name=name, before=before, after=value, by=by)
+
+    def _trace_choices(self) -> None:
+        """When the suggested moves on offer change, say which are and why the others are not."""
+        beat = self.current_beat()
+        if beat is None or self.finished:
+            view: tuple = ()
+        else:
+            env = self.env()
+            view = (beat.id, tuple((c.id, unavailable_reason(c, self.chosen, env)) for c in beat.choices))
+        if view != self._offer_view:
+            self._offer_view = view
+            if view:
+                self._trace("choices", beat=view[0], offered=[c for c, why in view[1] if not why],
+                            unavailable={c: why for c, why in view[1] if why})
 
     def _schedule(self, at: float, kind: str, payload: dict) -> None:
         self.agenda.schedule(at, kind, payload)
@@ -279,6 +322,7 @@ class Session(StoryPart, MovesPart, TeamPart, CustomerPart, ClockPart, LedgerPar
     def _record(self, step: Step, mark: int) -> None:
         """A step is kept (and written) in its one JSON form: `session.steps` is what transcripts hold."""
         recorded = step.to_json()
+        self._trace_choices()
         self.steps.append(recorded)
         if self.writer is not None:
             self.writer.step(recorded, self.events[mark:], self)

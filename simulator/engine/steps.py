@@ -26,6 +26,13 @@ class FireInject:
 
 
 @dataclass(frozen=True)
+class SkipInject:
+    """The facilitator takes a scheduled inject out of this run (it can still be fired by hand)."""
+
+    id: str
+
+
+@dataclass(frozen=True)
 class CustomInject:
     text: str
     valence: float = -0.4
@@ -59,6 +66,20 @@ class FastForward:
 class Note:
     who: str
     text: str
+    by: str = ""  # "facilitator" | "observer": a note for the after-action report (older notes have none)
+
+
+RATINGS = ("P", "S", "M", "U")  # HSEEP: performed without challenges, with some, with major ones, unable
+
+
+@dataclass(frozen=True)
+class Rate:
+    """An observer rates one of the scenario's objectives P/S/M/U, with a note (HSEEP evaluation guides)."""
+
+    objective: str
+    rating: str
+    note: str = ""
+    who: str = "observer"
 
 
 @dataclass(frozen=True)
@@ -68,7 +89,7 @@ class TeamDecision:
     who: str
 
 
-Command = FireInject | CustomInject | Pressure | Pause | Resume | FastForward | Note | TeamDecision
+Command = FireInject | SkipInject | CustomInject | Pressure | Pause | Resume | FastForward | Note | TeamDecision | Rate
 
 
 def parse_command(command: Mapping) -> Command:
@@ -76,6 +97,8 @@ def parse_command(command: Mapping) -> Command:
     kind = command.get("kind")
     if kind == "inject":
         return FireInject(command.get("id"))
+    if kind == "skip":
+        return SkipInject(str(command.get("id", ""))[:100])
     if kind == "custom":
         return CustomInject(str(command.get("text", ""))[: A.MAX_TEXT], float(command.get("valence", -0.4)),
                             float(command.get("arousal", 0.5)))
@@ -89,7 +112,11 @@ def parse_command(command: Mapping) -> Command:
     if kind == "fast_forward":
         return FastForward(float(command.get("minutes", 0.0)))
     if kind == "note":
-        return Note(str(command.get("who", "facilitator"))[:100], str(command.get("text", ""))[: A.MAX_TEXT])
+        return Note(str(command.get("who", "facilitator"))[:100], str(command.get("text", ""))[: A.MAX_TEXT],
+                    str(command.get("by", ""))[:20])
+    if kind == "rate":
+        return Rate(str(command.get("objective", ""))[:100], str(command.get("rating", "")).upper()[:1],
+                    str(command.get("note", ""))[: A.MAX_TEXT], str(command.get("who", "observer"))[:100] or "observer")
     if kind == "decision":
         return TeamDecision(int(command.get("question", 0)), str(command.get("text", ""))[: A.MAX_TEXT],
                             str(command.get("who", "team"))[:100])

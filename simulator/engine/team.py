@@ -15,6 +15,7 @@ from simulator.engine import payloads as P
 from simulator.engine.events import Event
 from simulator.engine.state import SessionError, SessionState
 from simulator.engine.steps import (
+    RATINGS,
     CustomInject,
     Decide,
     Facilitate,
@@ -23,7 +24,9 @@ from simulator.engine.steps import (
     Note,
     Pause,
     Pressure,
+    Rate,
     Resume,
+    SkipInject,
     TeamDecision,
     parse_command,
 )
@@ -91,16 +94,29 @@ class TeamPart(SessionState):
         return tuple(self.events[mark:])
 
     def facilitate(self, command: Mapping) -> tuple[Event, ...]:
-        """A facilitator's move in a drill: fire an inject, a custom inject, pressure, or a note."""
-        if self.finished:
+        """A facilitator's move in a drill: fire an inject, a custom inject, pressure, or a note.
+
+        Notes for the report and observers' ratings are taken after the end too (evaluators rate
+        once the exercise is over); they change nothing in the world."""
+        typed = parse_command(command)
+        if self.finished and not (isinstance(typed, Rate) or (isinstance(typed, Note) and typed.by)):
             return ()
         mark = len(self.events)
-        match parse_command(command):
+        match typed:
             case FireInject(id=ident):
                 inject = next((i for i in self.scenario.injects if i.id == ident), None)
                 if inject is None:
                     raise SessionError(f"no inject '{ident}'")
                 self._fire_inject(inject)
+            case SkipInject(id=ident):
+                inject = next((i for i in self.scenario.injects if i.id == ident), None)
+                if inject is None:
+                    raise SessionError(f"no inject '{ident}'")
+                if ident in self.fired:
+                    raise SessionError(f"inject '{ident}' has already been played")
+                if ident not in self.skipped:
+                    self.skipped.append(ident)
+                self._emit("note", "facilitator", f"skipped inject {ident}", payload=P.NoteData(control="skip"))
             case CustomInject(text=text, valence=valence, arousal=arousal):
                 self._public_item("audience", "inject", text, valence=valence, arousal=arousal, author="audience", key="f")
                 self._emit("inject", "facilitator", text, payload=P.InjectData(id="custom"))
@@ -121,8 +137,25 @@ class TeamPart(SessionState):
                 self._emit("note", "facilitator", f"fast-forward {minutes:g} minutes",
                            payload=P.NoteData(control="fast_forward", minutes=minutes))
                 self._run_until(min(self.t + minutes, self.scenario.time_limit))
-            case Note(who=who, text=text):
-                self._emit("note", who, text)
+            case Note(who=who, text=text, by=by):
+                if by:
+                    if by not in ("facilitator", "observer"):
+                        raise SessionError("a note is by the facilitator or an observer")
+                    if not text.strip():
+                        raise SessionError("a note needs some text")
+                    self._emit("note", who, text, payload=P.NoteData(by=by))
+                else:
+                    self._emit("note", who, text)
+            case Rate(objective=objective, rating=rating, note=note, who=who):
+                found = next((o for o in self.scenario.objectives if o.id == objective), None)
+                if found is None:
+                    known = ", ".join(o.id for o in self.scenario.objectives) or "none"
+                    raise SessionError(f"no objective '{objective}' (objectives: {known})")
+                if rating not in RATINGS:
+                    raise SessionError("a rating is P, S, M or U")
+                said = f": {note}" if note else ""
+                self._emit("note", who, f"rated “{found.text}” {rating}{said}",
+                           payload=P.NoteData(by="observer", objective=found.id, rating=rating, note=note))
             case TeamDecision(question=question, text=text, who=who):
                 self._emit("note", who, text, payload=P.NoteData(question=question, decision=True))
         self._after_step()

@@ -17,6 +17,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from simulator.evaluate import drill as D
+from simulator.evaluate import observations as O
 from simulator.evaluate.report import md
 from simulator.evaluate.scoring import baseline, score
 from simulator.format.durations import format_duration
@@ -276,6 +277,20 @@ def render(session, card=None, worst=None, *, date=None) -> str:
     L += _answers(answers, 7) or [_undecided(7, points)]
     L.append("")
 
+    # objectives: the game's ratings beside the observers' --------------------
+    rated = O.ratings(session)
+    written = O.notes(session)
+    if rated or written:
+        L += ["## Objectives: computed and observed", ""]
+        if card.objectives:
+            L += ["| objective | computed | observers |", "|---|---|---|"]
+            for o in card.objectives:
+                L.append(f"| {md(o.text)} | {o.rating} ({md(o.why)}) | {md(O.rating_text(rated.get(o.id, ()))) or '—'} |")
+            L.append("")
+        if written:
+            L += [f"- {_t(n.t)} {md(n.who)} ({n.by}): {md(n.text)}" for n in written]
+            L.append("")
+
     # plan -------------------------------------------------------------------
     L += ["## Improvement plan", "", "| # | action | owner | due | from |", "|---:|---|---|---|---|"]
     for i, row in enumerate(D.improvement_plan(session, card, day), start=1):
@@ -291,7 +306,7 @@ def render(session, card=None, worst=None, *, date=None) -> str:
             L.append(f"| {_t(e.t)} | {md(e.actor)} | {what} |")
         elif e.kind in ("approval", "approval_denied") and e.data.get("approved") is not None:
             L.append(f"| {_t(e.t)} | {md(e.data.get('who') or e.actor)} | {md(e.text)} |")
-        elif e.kind == "note" and e.actor not in ("review",) and not e.data.get("review"):
+        elif e.kind == "note" and e.actor not in ("review",) and not e.data.get("review") and not e.data.get("rating"):
             L.append(f"| {_t(e.t)} | {md(e.actor)} | note: {md(e.text)} |")
         elif e.kind == "inject" and e.actor == "facilitator":
             L.append(f"| {_t(e.t)} | facilitator | inject: {md(e.text)} |")

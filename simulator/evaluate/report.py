@@ -20,6 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from simulator.evaluate import observations as O
 from simulator.evaluate.scoring import RATINGS, Scorecard, baseline, describe
 from simulator.format import textsafe
 from simulator.format.durations import format_duration
@@ -276,13 +277,23 @@ def render_markdown(session, card: Scorecard, forecast=None, *, date=None, train
                   f"90th percentile {vs[min(len(vs) - 1, int(0.9 * len(vs)))]:,.0f}, worst {vs[-1]:,.0f}.", ""]
 
     L += ["## Objectives", ""]
-    if card.objectives:
+    rated = O.ratings(session)
+    if card.objectives and rated:
+        L += ["| objective | rating | why | observers |", "|---|---|---|---|"]
+        for o in card.objectives:
+            L.append(f"| {md(o.text)} | **{o.rating}** ({RATINGS[o.rating]}) | {md(o.why)} | {md(O.rating_text(rated.get(o.id, ()))) or '—'} |")
+    elif card.objectives:
         L += ["| objective | rating | why |", "|---|---|---|"]
         for o in card.objectives:
             L.append(f"| {md(o.text)} | **{o.rating}** ({RATINGS[o.rating]}) | {md(o.why)} |")
     else:
         L.append("The scenario states no objectives.")
     L += ["", "Ratings: " + "; ".join(f"{k} = {v}" for k, v in RATINGS.items()) + ".", ""]
+    written = O.notes(session)
+    if written:
+        L += ["## Notes from the room", ""]
+        L += [f"- {_t(n.t)} {md(n.who)} ({n.by}): {md(n.text)}" for n in written]
+        L.append("")
 
     L += ["## Timeline", "", "| time | who | what | text | notes |", "|---|---|---|---|---|"]
     for e in timeline(session):
@@ -703,14 +714,21 @@ def render_html(session, card: Scorecard, forecast=None, *, date=None, trainee: 
     P.append("</table></section>")
 
     P.append('<section id="objectives"><h2>Objectives</h2>')
+    rated = O.ratings(session)
     if card.objectives:
-        P.append("<table><tr><th>objective</th><th>rating</th><th>why</th></tr>")
+        P.append("<table><tr><th>objective</th><th>rating</th><th>why</th>" + ("<th>observers</th>" if rated else "") + "</tr>")
         for o in card.objectives:
+            seen = f'<td class="why">{h(O.rating_text(rated.get(o.id, ()))) or "—"}</td>' if rated else ""
             P.append(f'<tr><td>{h(o.text)}</td><td><span class="rating {o.rating}">{o.rating}</span> {h(RATINGS[o.rating])}</td>'
-                     f'<td class="why">{h(o.why)}</td></tr>')
+                     f'<td class="why">{h(o.why)}</td>{seen}</tr>')
         P.append("</table>")
     else:
         P.append("<p>The scenario states no objectives.</p>")
+    written = O.notes(session)
+    if written:
+        P.append('<h3>Notes from the room</h3><ul id="room-notes">')
+        P.extend(f"<li>{h(_t(n.t))} {h(n.who)} ({h(n.by)}): {h(n.text)}</li>" for n in written)
+        P.append("</ul>")
     P.append("</section>")
 
     m, b = card.metrics, card.baseline

@@ -609,6 +609,8 @@ def _judgment(session: Session):
 
     # Walking away and moderation (question 6)
     for r in records:
+        if r.kind == "hide" and r.data.get("brand_voice"):
+            continue  # the brand's own post taken down: judged with the brand's voice below
         if r.kind == "hide":
             justified = rules.hide_ok and r.data["guidelines"] and r.data["explained"]
             if justified:
@@ -634,6 +636,26 @@ def _judgment(session: Session):
         if public_replies >= 3:
             plus(-10, Finding(f"Kept replying ({public_replies} public replies) to someone who only wanted a fight.", question=6),
                  "fed the fight")
+
+    # The brand's own voice: posts the trainee did not write, judged by what the trainee did about them.
+    for post in getattr(session, "brand_posts", ()):
+        if not post.hostile:
+            continue
+        took_down = next((r for r in records if r.kind == "hide" and r.data.get("post") == post.id), None)
+        owned = next((x for x in session.replies if x.public and x.t >= post.t and x.analysis.features.get("apology") is True
+                      and not hostile(x)), None)
+        if took_down is not None and owned is not None:
+            plus(12, Finding("Took down the brand's hostile post and apologised for it in public.", question=6,
+                             quote=owned.text, t=owned.t), "brand's hostile post taken down and owned")
+        elif owned is not None:
+            plus(8, Finding("Apologised in public for the brand's hostile post.", question=6, quote=owned.text, t=owned.t),
+                 "brand's hostile post owned")
+        elif took_down is not None:
+            plus(-4, Finding("Deleted the brand's hostile post without a word: people saw it, and the silent deletion reads as a cover-up.",
+                             question=6, quote=post.text, t=took_down.t), "brand's hostile post deleted silently")
+        else:
+            plus(-15, Finding("Left the brand's own hostile post up and never owned it.", question=6, quote=post.text, t=post.t),
+                 "brand's hostile post left standing")
 
     # Aftermath (question 7)
     if rules.follow_up_expected:

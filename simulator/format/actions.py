@@ -19,11 +19,12 @@ CHANNELS = ("dm", "email", "phone")
 
 @dataclass(frozen=True)
 class Reply:
-    """A public reply (free text, or the author's suggestion `choice`)."""
+    """A public reply (free text, or the author's suggestion `choice`); `to` aims it at a post or a named commenter."""
 
     text: str
     choice: str | None = None
     commit: bool | None = None  # False: the trainee declined to apply what the words commit to
+    to: str | None = None
     kind = "reply"
 
 
@@ -129,7 +130,7 @@ def to_dict(action) -> dict:
         return {"hide": data} if action.tell else {"hide": action.post}
     declined = getattr(action, "commit", None) is False
     if kind in ("reply", "walk_away", "follow_up"):
-        return {kind: data} if (action.choice or declined) else {kind: action.text}
+        return {kind: data} if (action.choice or declined or getattr(action, "to", None)) else {kind: action.text}
     if kind == "private":
         return {"private": data} if (action.choice or action.channel != "dm" or declined) else {"private": action.text}
     raise AssertionError(kind)
@@ -164,13 +165,17 @@ def parse_action(entry, where: tuple = (), refs: dict | None = None):
         cls: Any = ACTION_TYPES[kind]
         if isinstance(value, dict):
             allowed = {"text", "choice"} | ({"channel"} if kind == "private" else set()) | (
-                {"commit"} if kind != "walk_away" else set())
+                {"commit"} if kind != "walk_away" else set()) | ({"to"} if kind == "reply" else set())
             extra = set(value) - allowed
             if extra:
                 raise ActionError(f"{kind} takes {', '.join(sorted(allowed))}; not {', '.join(sorted(extra))}", (*where, kind))
             if value.get("choice") is not None:
                 known("choices", value["choice"], "choice")
             kwargs: dict[str, Any] = {"text": _text(value.get("text", ""), where, kind), "choice": value.get("choice")}
+            if kind == "reply" and value.get("to") is not None:
+                if not isinstance(value["to"], str) or not value["to"].strip():
+                    raise ActionError("reply to: needs a post id (c1, i2, dana1...) or a commenter id", (*where, kind))
+                kwargs["to"] = value["to"]
             if "commit" in value:
                 if not isinstance(value["commit"], bool):
                     raise ActionError(f"{kind} commit is true or false", (*where, kind))

@@ -23,6 +23,16 @@ from simulator.format.diagnostics import Diagnostic, ScenarioError, did_you_mean
 from simulator.format.specs import AudienceSpec, GroupSpec, RippleParams, SpilloverSpec
 from simulator.format.yamlsafe import Loaded, YamlError, as_diagnostic, load_bytes, load_path
 
+Variants = tuple[tuple[conditions.Condition, str], ...]
+
+
+def pick_text(text: str, variants: Variants, env: dict) -> str:
+    """Conditional text (`text_when:`): the first variant whose condition holds, else the text."""
+    for condition, variant in variants:
+        if condition(env):
+            return variant
+    return text
+
 
 @dataclass(frozen=True)
 class Line:
@@ -32,6 +42,25 @@ class Line:
     when: conditions.Condition | None = None
     once: bool = True
     id: str = ""
+    texts: Variants = ()
+
+
+@dataclass(frozen=True)
+class Commenter:
+    """A named person in the thread besides the main customer, with a persona of their own."""
+
+    id: str
+    name: str
+    handle: str
+    archetype: str
+    anger: float
+    trust: float
+    patience: float
+    reach: int
+    platform: str
+    at: float
+    opening: str
+    lines: tuple[Line, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +111,7 @@ class Remedy:
     public: bool = False
     satisfies: tuple[str, ...] = ()
     examples: tuple[str, ...] = ()  # what saying it sounds like ("I've put one on hold for you")
+    requires: tuple[str, ...] = ()  # roles whose approval it needs
 
 
 @dataclass(frozen=True)
@@ -122,6 +152,9 @@ class Beat:
     end: bool = False
     choices: tuple[Choice, ...] = ()
     set: tuple[tuple[str, object], ...] = ()
+    texts: Variants = ()
+    priority: int = 0
+    returns: bool = False  # a tunnel: the interrupted beat resumes when it is done
 
 
 @dataclass(frozen=True)
@@ -141,6 +174,12 @@ class Inject:
     objective: str = ""
     contingency: str = ""
     set: tuple[tuple[str, object], ...] = ()
+    texts: Variants = ()
+
+    @property
+    def brand_voice(self) -> bool:
+        """A post by the brand's own account that the trainee did not write (`from: brand`)."""
+        return self.sender.strip().lower() == "brand" and self.kind == "post"
 
 
 @dataclass(frozen=True)
@@ -201,6 +240,7 @@ class Scenario:
     end: tuple[EndCondition, ...]
     objectives: tuple[Objective, ...]
     scoring: Scoring
+    commenters: tuple[Commenter, ...] = ()
     lesson: str = ""
     source: str = ""
     situation: str = ""
@@ -227,6 +267,9 @@ class Scenario:
 
     def beat(self, beat_id: str) -> Beat | None:
         return next((b for b in self.beats if b.id == beat_id), None)
+
+    def commenter(self, commenter_id: str) -> Commenter | None:
+        return next((c for c in self.commenters if c.id == commenter_id), None)
 
     @property
     def weights(self) -> dict[str, float]:
@@ -316,13 +359,21 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
     spills = {s["id"] for s in data["ripple"]["spillovers"] or [] if s}
     all_choice_ids: dict[str, tuple] = {}
     variables = data["state"] or {}
-    known = set(conditions.BUILTIN_NAMES) | set(variables)
+    known = set(conditions.BUILTIN_NAMES) | {n for n in variables if n.isidentifier()}
 
     if not data["roles"]:
         err(("roles",), "empty", "at least one role is needed: the one the trainee plays")
     if sum(1 for r in data["roles"] or [] if r and r.get("trainee")) > 1:
         err(("roles",), "trainee", "only one role can be played by the trainee")
 
+    for name in variables:
+        if not name.isidentifier():
+            fixed = usable_name(name)
+            err(("state", name), "bad-name", f"state variable '{name}' cannot be read by a condition ('-' is minus, '.' is not allowed): "
+                f"call it '{fixed}'", key=True)
+        elif name in conditions.BUILTIN_NAMES:
+            err(("state", name), "bad-name", f"state variable '{name}' hides the built-in name of the same meaning in conditions: "
+                f"call it 'my_{name}'", key=True)
     for name, var in variables.items():
         if not var:
             continue
@@ -342,6 +393,11 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
             out.append(Diagnostic(path, line, col, "error", "unknown-name",
                                   f"condition reads '{name}', which is neither declared in state: nor built in{hint}"))
 
+    def check_variants(where, variants):
+        for k, variant in enumerate(variants or []):
+            if variant:
+                check_condition((*where, k, "when"), variant.get("when"))
+
     def check_set(where, mapping):
         for name, value in (mapping or {}).items():
             if name not in variables:
@@ -356,6 +412,9 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
         if not beat:
             continue
         check_condition(("beats", i, "when"), beat.get("when"))
+        check_variants(("beats", i, "text_when"), beat.get("text_when"))
+        if beat.get("return") and not beat.get("when"):
+            err(("beats", i, "return"), "return", f"beat '{beat['id']}' has `return: true` but no `when:`: only a storylet interrupts a beat it can return to")
         check_set(("beats", i, "set"), beat.get("set"))
         seen_choice: set[str] = set()
         for j, choice in enumerate(beat.get("choices") or []):
@@ -390,18 +449,36 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
         if inject.get("at") is None and not inject.get("when"):
             err(("injects", i), "required", f"inject '{inject['id']}' needs 'at', 'when' or both")
         check_condition(("injects", i, "when"), inject.get("when"))
+        check_variants(("injects", i, "text_when"), inject.get("text_when"))
         check_set(("injects", i, "set"), inject.get("set"))
         if inject.get("contingency") and inject["contingency"] not in injects:
             err(("injects", i, "contingency"), "missing-inject", f"contingency '{inject['contingency']}': no such inject{did_you_mean(inject['contingency'], injects)}")
     for i, line in enumerate(data["persona"]["lines"] or []):
         if line:
             check_condition(("persona", "lines", i, "when"), line.get("when"))
+            check_variants(("persona", "lines", i, "text_when"), line.get("text_when"))
+    commenters = unique("commenters", data.get("commenters") or [], "commenter")
+    for i, person in enumerate(data.get("commenters") or []):
+        if not person:
+            continue
+        ident = person["id"]
+        if ident in RESERVED_POST_PREFIXES or ident[-1].isdigit():
+            err(("commenters", i, "id"), "bad-id", f"commenter id '{ident}' would make post names clash with the engine's "
+                f"({', '.join(sorted(RESERVED_POST_PREFIXES))}, or ending in a digit): call them by name, e.g. '{person['name'].split()[0].lower() if person.get('name') else 'dana'}'")
+        for j, line in enumerate(person.get("lines") or []):
+            if line:
+                check_condition(("commenters", i, "lines", j, "when"), line.get("when"))
+                check_variants(("commenters", i, "lines", j, "text_when"), line.get("text_when"))
     for i, end in enumerate(data["end"] or []):
         if end:
             check_condition(("end", i, "when"), end.get("when"))
     for i, objective in enumerate(data["objectives"] or []):
         if objective:
             check_condition(("objectives", i, "check"), objective.get("check"))
+    for i, remedy in enumerate(data["remedies"] or []):
+        for j, role_id in enumerate((remedy or {}).get("requires") or []):
+            if role_id not in roles:
+                err(("remedies", i, "requires", j), "missing-role", f"no role '{role_id}'{did_you_mean(role_id, roles)}")
     for i, role in enumerate(data["roles"] or []):
         for j, remedy_id in enumerate((role or {}).get("can_approve") or []):
             if remedy_id not in remedies:
@@ -411,13 +488,16 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
         err(("scoring", "escalate_to"), "missing-role", f"no role '{scoring['escalate_to']}'{did_you_mean(scoring['escalate_to'], roles)}")
     groups = {g["id"] for g in (data["audience"].get("groups") or []) if g}
     for i, spill in enumerate(data["ripple"]["spillovers"] or []):
+        if spill:
+            check_condition(("ripple", "spillovers", i, "when"), spill.get("when"))
+            check_variants(("ripple", "spillovers", i, "text_when"), spill.get("text_when"))
         if spill and groups and spill["group"] not in groups:
             err(("ripple", "spillovers", i, "group"), "missing-group", f"no audience group '{spill['group']}'{did_you_mean(spill['group'], groups)}")
     if data["audience"].get("model") == "file" and not data["audience"].get("file"):
         err(("audience", "model"), "required", "model: file needs audience.file")
 
 
-    refs = {"roles": roles, "remedies": remedies, "choices": set(all_choice_ids)}
+    refs = {"roles": roles, "remedies": remedies, "choices": set(all_choice_ids), "commenters": commenters}
     for i, test in enumerate(data["tests"] or []):
         if not test:
             continue
@@ -425,14 +505,26 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
             parse_actions(test.get("actions") or [], refs=refs)
         except ActionError as exc:
             err(("tests", i, "actions", *exc.where), "bad-action", str(exc))
-        for j, spill_id in enumerate((test.get("expect") or {}).get("spillover") or []):
-            if spill_id not in spills:
-                err(("tests", i, "expect", "spillover", j), "missing-spillover", f"no spillover '{spill_id}'{did_you_mean(spill_id, spills)}")
+        for key, what, pool, code in (("spillover", "spillover", spills, "missing-spillover"),
+                                      ("no_spillover", "spillover", spills, "missing-spillover"),
+                                      ("beats", "beat", beats, "missing-beat")):
+            for j, ident in enumerate((test.get("expect") or {}).get(key) or []):
+                if ident not in pool:
+                    err(("tests", i, "expect", key, j), code, f"no {what} '{ident}'{did_you_mean(ident, pool)}")
     try:
         parse_actions(scoring.get("reference") or [], refs=refs)
     except ActionError as exc:
         err(("scoring", "reference", *exc.where), "bad-action", str(exc))
     return out
+
+
+RESERVED_POST_PREFIXES = frozenset({"a", "b", "c", "i", "m", "p", "spill"})
+
+
+def usable_name(name: str) -> str:
+    """The name a condition can read: '-' and '.' become '_', a leading digit gets a '_' before it."""
+    fixed = "".join(ch if ch.isalnum() or ch == "_" else "_" for ch in name)
+    return fixed if fixed[:1].isalpha() or fixed[:1] == "_" else f"_{fixed}"
 
 
 def _pairs(mapping) -> tuple:
@@ -441,6 +533,18 @@ def _pairs(mapping) -> tuple:
 
 def _cond(text):
     return conditions.parse(text) if text else None
+
+
+def _variants(entries) -> Variants:
+    return tuple((conditions.parse(v["when"]), v["text"]) for v in entries or () if v)
+
+
+def _lines(entries) -> tuple[Line, ...]:
+    return tuple(
+        Line(ln["text"], ln["trigger"], ln["mood"], _cond(ln.get("when")), ln["once"], ln.get("id") or f"line{i + 1}",
+             _variants(ln.get("text_when")))
+        for i, ln in enumerate(entries or ())
+    )
 
 
 def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
@@ -455,10 +559,7 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
         wants=tuple(p["wants"]),
         reach=int(p["reach"]),
         opening=p["opening"],
-        lines=tuple(
-            Line(ln["text"], ln["trigger"], ln["mood"], _cond(ln.get("when")), ln["once"], ln.get("id") or f"line{i + 1}")
-            for i, ln in enumerate(p["lines"])
-        ),
+        lines=_lines(p["lines"]),
         request=p["request"],
         unreasonable_request=p["unreasonable_request"],
         fair_remedy=float(p["fair_remedy"]),
@@ -504,7 +605,8 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
             SpilloverSpec(
                 id=s["id"], platform=s["platform"], title=s["title"], text=s["text"], metric=s["metric"],
                 threshold=int(s["threshold"]), delay=float(s["delay"]), valence=float(s["valence"]),
-                arousal=float(s["arousal"]), group=s["group"],
+                arousal=float(s["arousal"]), group=s["group"], when=_cond(s.get("when")),
+                texts=_variants(s.get("text_when")),
             )
             for s in r["spillovers"]
         ),
@@ -530,7 +632,7 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
         ),
         remedies=tuple(
             Remedy(x["id"], x["kind"], x["label"] or x["id"], float(x["cost"]), x.get("max"), x["public"], tuple(x["satisfies"]),
-                   tuple(x.get("examples") or ()))
+                   tuple(x.get("examples") or ()), tuple(x.get("requires") or ()))
             for x in d["remedies"]
         ),
         state=tuple(
@@ -549,7 +651,8 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
                     )
                     for c in x["choices"]
                 ),
-                set=_pairs(x.get("set")),
+                set=_pairs(x.get("set")), texts=_variants(x.get("text_when")), priority=int(x.get("priority") or 0),
+                returns=bool(x.get("return")),
             )
             for x in d["beats"]
         ),
@@ -558,6 +661,7 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
                 id=x["id"], text=x["text"], at=x.get("at"), when=_cond(x.get("when")), kind=x["kind"], platform=x["platform"],
                 sender=x["from"], to=x["to"], delivery=x["delivery"], valence=float(x["valence"]), arousal=float(x["arousal"]),
                 expected=x["expected"], objective=x["objective"], contingency=x["contingency"], set=_pairs(x.get("set")),
+                texts=_variants(x.get("text_when")),
             )
             for x in d["injects"]
         ),
@@ -575,6 +679,11 @@ def _build(d: dict, path: str, sha: str, loaded: Loaded) -> Scenario:
             hide_ok=s["hide_ok"],
             follow_up_expected=s["follow_up_expected"],
             reference=tuple(s["reference"]),
+        ),
+        commenters=tuple(
+            Commenter(x["id"], x["name"], x["handle"] or f"@{x['id']}", x["archetype"], float(x["anger"]), float(x["trust"]),
+                      float(x["patience"]), int(x["reach"]), x["platform"], float(x["at"] or 0.0), x["opening"], _lines(x["lines"]))
+            for x in d.get("commenters") or ()
         ),
         lesson=d["lesson"],
         source=d["source"],

@@ -91,6 +91,15 @@ def Any_(description, **kw):
 
 UNIT = {"minimum": 0.0, "maximum": 1.0}
 
+TEXT_WHEN = List(
+    "Conditional text: the first entry whose `when:` holds (read when the text is shown) replaces `text`.",
+    Obj("A variant of the text.", {
+        "when": Cond("The variant is used while this holds.", required=True),
+        "text": Str("The text used then.", required=True),
+    }),
+    default=[],
+)
+
 LINE = Obj(
     "A line the customer may say. Lines are picked by trigger and mood band; `when:` narrows them.",
     {
@@ -99,6 +108,7 @@ LINE = Obj(
         "mood": Enum("Mood band this line fits ('any' fits all).", ("any", *vocab.MOODS), default="any"),
         "when": Cond("Extra condition on the session state."),
         "text": Str("What the customer posts.", required=True),
+        "text_when": TEXT_WHEN,
         "once": Bool("Say this line at most once.", default=True),
     },
 )
@@ -132,6 +142,8 @@ SPILLOVER = Obj(
         "valence": Num("How it leans: -1 against the brand .. 1 for it.", default=-0.6, minimum=-1.0, maximum=1.0),
         "arousal": Num("How heated it is.", default=0.6, **UNIT),
         "group": Str("Audience group that posts it.", default="bloggers", max_length=64),
+        "when": Cond("It appears only if this holds once its delay is over (it waits until it does)."),
+        "text_when": TEXT_WHEN,
         "msel": Map("Your own MSEL columns (Notes, Owner...), kept through `crisis msel` export and import.", Str("cell", max_length=4000)),
     },
 )
@@ -160,7 +172,10 @@ BEAT = Obj(
         "id": Id("Beat id.", required=True),
         "title": Str("Short title for the map and the timeline.", default="", max_length=200),
         "text": Str("Narration shown to the trainee.", default=""),
+        "text_when": TEXT_WHEN,
         "when": Cond("Storylet condition: the beat comes up when this holds."),
+        "priority": Int("Storylet priority: the highest eligible storylet comes up first, and a storylet never interrupts a beat of higher priority.", default=0, minimum=-100, maximum=100),
+        "return": Bool("Storylet as a tunnel: when one of its choices without `goto:` is taken (or at once if it has none), the interrupted beat resumes with its choices.", default=False),
         "once": Bool("Come up at most once.", default=True),
         "end": Bool("Reaching this beat ends the scenario.", default=False),
         "choices": List("Suggested moves.", CHOICE, default=[]),
@@ -176,10 +191,11 @@ INJECT = Obj(
         "when": Cond("Fires when this holds (after `at`, if both)."),
         "kind": Enum("What it is.", ("post", "news", "message", "internal", "customer"), default="post"),
         "platform": Enum("Where it appears.", vocab.PLATFORMS, default="main"),
-        "from": Str("Who it comes from.", default="", max_length=200),
+        "from": Str("Who it comes from; `brand` makes it a post by the brand's own account that the trainee did not write (an owner, a colleague, an old post resurfacing).", default="", max_length=200),
         "to": Str("Who receives it (MSEL).", default="", max_length=200),
         "delivery": Str("Delivery method (MSEL).", default="", max_length=200),
         "text": Str("What it says.", required=True),
+        "text_when": TEXT_WHEN,
         "valence": Num("How a public inject leans.", default=-0.3, minimum=-1.0, maximum=1.0),
         "arousal": Num("How heated a public inject is.", default=0.3, **UNIT),
         "expected": Str("Expected player action (MSEL).", default=""),
@@ -215,6 +231,25 @@ REMEDY = Obj(
         "satisfies": List("Customer wants it answers.", Enum("want", vocab.WANTS), default=[]),
         "examples": List("How committing to it sounds in a reply (\"I've put one on hold for you\"): a typed reply that commits to it applies it.",
                          Str("phrasing", max_length=1000), default=[]),
+        "requires": List("Roles whose approval it needs: it cannot be offered until each has answered an escalation.", Id("role id"), default=[]),
+    },
+)
+
+COMMENTER = Obj(
+    "Someone in the thread besides the main customer, with their own persona; the trainee can answer them by name.",
+    {
+        "id": Id("Commenter id (play scripts reply with `reply: {to: ID, text: ...}`; their posts are named ID1, ID2...).", required=True),
+        "name": Str("Display name.", required=True, max_length=200),
+        "handle": Str("Social handle.", default="", max_length=100),
+        "archetype": Enum("How they behave (docs/personas.md).", vocab.ARCHETYPES, default="reasonable"),
+        "anger": Num("Starting anger.", default=0.5, **UNIT),
+        "trust": Num("Starting trust in the brand.", default=0.5, **UNIT),
+        "patience": Num("Starting patience.", default=0.6, **UNIT),
+        "reach": Int("Their own followers.", default=200, minimum=0),
+        "platform": Enum("Where they post.", vocab.PLATFORMS, default="main"),
+        "at": Dur("When their first post appears.", default=0),
+        "opening": Str("Their first post.", required=True),
+        "lines": List("What they may say when answered.", LINE, default=[]),
     },
 )
 
@@ -325,6 +360,7 @@ SCENARIO = Obj(
             },
             required=True,
         ),
+        "commenters": List("Other named people in the thread, each with a persona; the crowd beyond them is the audience.", COMMENTER, default=[]),
         "audience": Obj(
             "How the audience graph is built.",
             {

@@ -17,6 +17,7 @@ class Script:
     seed: int | None
     actions: tuple
     path: str = ""
+    marks: tuple[tuple[int, int], ...] = ()  # (line, col) of each action in the file, for errors
 
 
 def load_script(path) -> Script:
@@ -43,12 +44,13 @@ def load_script(path) -> Script:
         problems.append(Diagnostic(p, line, col, "error", "type", "actions must be a list"))
         entries = []
     actions = []
+    marks = tuple(loaded.mark(("actions", i)) if isinstance(loaded.data, dict) else loaded.mark((i,)) for i in range(len(entries)))
     for i, entry in enumerate(entries):
         try:
             actions.append(parse_action(entry, (i,)))
         except ActionError as exc:
-            line, col = loaded.mark(("actions", i))
+            line, col = marks[i]
             problems.append(Diagnostic(p, line, col, "error", "bad-action", str(exc)))
     if problems:
         raise ScenarioError(problems)
-    return Script(seed, tuple(actions), p)
+    return Script(seed, tuple(actions), p, marks)

@@ -8,6 +8,7 @@ in one line.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 GROUP_KINDS = (
     "customer_followers",
@@ -72,6 +73,8 @@ class SpilloverSpec:
     valence: float = -0.6
     arousal: float = 0.6
     group: str = "bloggers"  # which audience group seeds it (falls back to the biggest reach)
+    when: Any = None  # a conditions.Condition: it appears only once this holds (checked by the session)
+    texts: tuple = ()  # conditional text: (Condition, text) pairs, the first that holds wins
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from simulator.engine.session import Session, SessionError, Start
 from simulator.format.scenario import load_scenario
+from simulator.storage.lock import DEFAULT_HOLDER, SessionLock
 
 FORMAT = 1
 
@@ -29,23 +30,32 @@ class TranscriptError(Exception):
 
 
 class Writer:
-    """Appends steps to a transcript file, one durable line each."""
+    """Appends steps to a transcript file, one durable line each.
 
-    def __init__(self, path: Path, header: dict | None = None):
+    It holds the session's lock (storage/lock.py) from the moment it opens until `close()`: a
+    second writer of the same transcript is refused with `SessionLocked`, naming `what` holds it.
+    """
+
+    def __init__(self, path: Path, header: dict | None = None, *, what: str = DEFAULT_HOLDER, lock: SessionLock | None = None):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.on_step = None  # callback(session) after each durable step (the history index uses it)
-        if header is not None:
-            with self.path.open("w", encoding="utf-8") as handle:
-                handle.write(dumps(header) + "\n")
-                handle.flush()
-                os.fsync(handle.fileno())
-        self._handle = self.path.open("a", encoding="utf-8")
+        self.lock = lock if lock is not None and lock.held else SessionLock(self.path, what).acquire()
+        try:
+            if header is not None:
+                with self.path.open("w", encoding="utf-8") as handle:
+                    handle.write(dumps(header) + "\n")
+                    handle.flush()
+                    os.fsync(handle.fileno())
+            self._handle = self.path.open("a", encoding="utf-8")
+        except BaseException:
+            self.lock.release()
+            raise
         self._n = 0
 
     @classmethod
-    def for_session(cls, path: Path, scenario, seed: int, start=None, trainee: str = "") -> Writer:
-        return cls(path, header(scenario, seed, start, trainee))
+    def for_session(cls, path: Path, scenario, seed: int, start=None, trainee: str = "", *, what: str = DEFAULT_HOLDER) -> Writer:
+        return cls(path, header(scenario, seed, start, trainee), what=what)
 
     def step(self, step: dict, events, session) -> None:
         self._n = len(session.steps)
@@ -62,6 +72,7 @@ class Writer:
     def close(self) -> None:
         if not self._handle.closed:
             self._handle.close()
+        self.lock.release()
 
 
 def header(scenario, seed: int, start=None, trainee: str = "") -> dict:
@@ -170,13 +181,22 @@ def restore(transcript: Transcript, scenario=None, *, verify: bool = True, write
     return session
 
 
-def resume(path, scenario=None, *, shelf=None):
-    """Continue a session from its transcript, appending to the same file."""
-    transcript = read(path)
-    if transcript.truncated:
-        _drop_partial_line(Path(path))
-    session = restore(transcript, scenario, shelf=shelf)
-    session.writer = Writer(Path(path))
+def resume(path, scenario=None, *, shelf=None, what: str = DEFAULT_HOLDER):
+    """Continue a session from its transcript, appending to the same file.
+
+    The lock is taken first (SessionLocked when another writer holds it), so nobody else's
+    half-written line is trimmed and no step is replayed from under a live writer.
+    """
+    lock = SessionLock(Path(path), what).acquire()
+    try:
+        transcript = read(path)
+        if transcript.truncated:
+            _drop_partial_line(Path(path))
+        session = restore(transcript, scenario, shelf=shelf)
+        session.writer = Writer(Path(path), lock=lock)
+    except BaseException:
+        lock.release()
+        raise
     return session
 
 

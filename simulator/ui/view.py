@@ -95,6 +95,7 @@ class View:
     hideable: tuple[FeedEntry, ...]
     is_private: bool
     typing: str = ""  # "public" | "private" when the customer is about to answer
+    answerable: tuple[FeedEntry, ...] = ()  # posts by the customer or a named commenter, to reply to by name
 
     @property
     def clock(self) -> str:
@@ -123,7 +124,11 @@ def build_view(session, previous: View | None = None) -> View:
         kind = event.kind
         if kind in FEED_EVENTS:
             post = session.posts.get(event.item)
-            author = {"customer": sc.persona.handle or sc.persona.name, "brand": f"{handle} (you)"}.get(event.actor, event.actor)
+            author = {"customer": sc.persona.handle or sc.persona.name, "brand": f"{handle} (you)",
+                      "brand_voice": f"{handle} (the brand's account, not you)"}.get(event.actor, event.actor)
+            person = sc.commenter(event.actor) if sc.commenters else None
+            if person is not None:
+                author = person.handle or person.name
             if kind == "spillover":
                 author = event.data.get("platform", event.actor)
             feed.append(FeedEntry(
@@ -156,6 +161,8 @@ def build_view(session, previous: View | None = None) -> View:
     pending = tuple(r for r in session.escalated if r not in session.approved)
     hideable = tuple(e for e in feed if e.kind == "post" and e.item and not e.hidden and e.item in session.posts
                      and session.posts[e.item].author != "brand" and session.posts[e.item].public)
+    people = {"customer", *(c.id for c in sc.commenters)}
+    answerable = tuple(e for e in hideable if session.posts[e.item].author in people)
     heat = ripple.group_heat()
     p = session.persona
     return View(
@@ -171,11 +178,13 @@ def build_view(session, previous: View | None = None) -> View:
         sentiment_history=tuple(float(h.net_sentiment) for h in history[-120:]),
         groups=tuple((g.id, float(heat.get(g.id, 0.0))) for g in session.audience.groups),
         feed=tuple(feed), private=tuple(private), suggestions=suggestions,
-        beat_title=beat.title if beat else "", beat_text=beat.text if beat else "",
+        beat_title=beat.title if beat else "",
+        beat_text=next((e.text for e in reversed(session.events) if e.kind == "beat" and e.data.get("beat") == beat.id), beat.text)
+        if beat else "",  # the text as shown when it was entered (`text_when:` picks it then)
         authority=session.authority, spent=session.spent,
         escalated=tuple(session.escalated), approved=tuple(session.approved), waiting_on=pending,
         promises_open=sum(1 for pr in session.promises if pr.kept is None),
-        coach=coach, steps=len(session.steps), hideable=hideable, is_private=session.private,
+        coach=coach, steps=len(session.steps), hideable=hideable, answerable=answerable, is_private=session.private,
         typing=_typing(session),
     )
 

@@ -18,7 +18,6 @@ pure function of (archetype, state, stimulus, rng) so a session replays byte for
 from __future__ import annotations
 
 import re
-
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
@@ -229,6 +228,7 @@ class Stimulus:
     unreasonable: bool = False  # their request cannot be granted (rule 9)
     own_post: bool = True  # a hidden post was theirs (not a bystander's)
     hostile: bool = False  # the judge found a sentence that spoils the reply, whatever surrounds it
+    by_trainee: bool = True  # False: the brand's own account posted it (a brand-voice inject), not the trainee
 
 
 @dataclass(frozen=True)
@@ -303,6 +303,11 @@ def react(arch: Archetype, s: PersonaState, stim: Stimulus, rng: np.random.Gener
     if handler is not None:
         s = handler(arch, s, stim, roll, out)
     s = s.clamp(arch.trust_cap)
+    if not stim.by_trainee and s.left and out.leaving:
+        # Angered by a post the trainee did not write, they still give the social desk one
+        # chance to answer before they go: the drill starts from the damage, not after it.
+        s = replace(s, left=False)
+        out.leaving, out.trigger = False, "rude"
     if out.blog:
         s = replace(s, went_public_elsewhere=True)
     if s.left and not out.leaving and stim.kind not in ("walk_away",) and out.trigger not in ("hidden", "promise_broken"):

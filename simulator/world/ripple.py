@@ -551,12 +551,18 @@ class Ripple:
 
     # ---------------------------------------------------------------------------- the clock
 
-    def advance(self, now: float) -> tuple[Spill, ...]:
-        """Realise every planned share with time <= now; fire spillovers whose delay is over."""
+    def advance(self, now: float, gate=None) -> tuple[Spill, ...]:
+        """Realise every planned share with time <= now; fire spillovers whose delay is over.
+
+        `gate(spec)` (the session's, for spillovers with `when:` or conditional text) returns the
+        text the spillover appears with, or None to hold it back: a held spillover stays due and
+        is asked again at the next advance.
+        """
         now = float(now)
         if now < self.t:
             raise ValueError(f"ripple clock cannot go back from {self.t} to {now}")
         spills: list[Spill] = []
+        held: list[tuple[float, SpilloverSpec]] = []
         while True:
             self._realise(now)
             self._check_thresholds(now)
@@ -565,10 +571,19 @@ class Ripple:
                 break
             self._due = [d for d in self._due if d[0] > now]
             for when, spec in sorted(due, key=lambda d: (d[0], d[1].id)):
+                text = None
+                if gate is not None:
+                    text = gate(spec)
+                    if text is None:
+                        held.append((when, spec))
+                        continue
                 item = self._spill_item(spec, when)
+                if text is not None:
+                    item = replace(item, text=text)
                 self.post(item)
                 self._spilled += 1
                 spills.append(Spill(spec.id, item))
+        self._due.extend(held)
         self.t = now
         self.history.append(self.snapshot())
         return tuple(spills)

@@ -328,3 +328,22 @@ def test_an_unterminated_quote_is_an_error_at_its_row(tmp_path, capsys):
     assert main(["msel", "import", str(sheet), "-o", str(target)]) == 1
     assert f"{sheet}:3:1: error: csv: a quoted cell starts on this row and is never closed" in capsys.readouterr().err
     assert target.read_text(encoding="utf-8") == before
+
+
+def test_conditional_text_and_brand_voice_round_trip_through_the_sheet(tmp_path):
+    from simulator.authoring.msel import export_csv, import_csv, inject_key, write_into
+    from simulator.format.scenario import load_scenario
+
+    source = Path(__file__).resolve().parents[2] / "scenarios" / "two-am-bakery.yaml"
+    path = tmp_path / "s.yaml"
+    text = source.read_text(encoding="utf-8").replace(
+        '    text: "Our page was hacked last night. We are not responsible for those posts."\n',
+        '    text: "Our page was hacked last night. We are not responsible for those posts."\n'
+        '    text_when: [{when: "replies > 0", text: "We were hacked, and we are sorry."}]\n', 1)
+    path.write_text(text, encoding="utf-8")
+    before = load_scenario(path)
+    assert any(i.texts for i in before.injects) and any(i.brand_voice for i in before.injects)
+    result = import_csv(export_csv(before), "m.csv", {v.name: v.type for v in before.state})
+    assert not result.diagnostics
+    after = write_into(path, result)
+    assert [inject_key(i) for i in after.injects] == [inject_key(i) for i in before.injects]

@@ -68,7 +68,7 @@ def fake_server(monkeypatch):
 
 def test_serve_binds_loopback_by_default_and_says_how_to_expose(fake_server, capsys):
     pytest.importorskip("textual_serve")
-    assert main(["serve", "stock-check"]) == 0
+    assert main(["serve", "stock-check", "--tui"]) == 0
     command, host, port, public_url = fake_server.made[0].args
     assert host == "127.0.0.1" and port == 8000 and public_url == "http://127.0.0.1:8000"
     assert command.endswith("play stock-check")
@@ -78,7 +78,7 @@ def test_serve_binds_loopback_by_default_and_says_how_to_expose(fake_server, cap
 
 def test_serve_warns_when_not_loopback(fake_server, capsys):
     pytest.importorskip("textual_serve")
-    assert main(["serve", "stock-check", "--drill", "--host", "0.0.0.0", "--port", "8123"]) == 0
+    assert main(["serve", "stock-check", "--tui", "--drill", "--host", "0.0.0.0", "--port", "8123"]) == 0
     command, host, port, public_url = fake_server.made[0].args
     assert host == "0.0.0.0" and port == 8123 and "drill stock-check" in command
     assert public_url.startswith("http://") and not public_url.startswith("http://0.0.0.0")
@@ -88,8 +88,8 @@ def test_serve_warns_when_not_loopback(fake_server, capsys):
 
 def test_serve_usage_errors(fake_server, capsys):
     assert main(["serve", "--port", "0"]) == 2
-    assert main(["serve", "--drill"]) == 2
-    assert main(["serve", "no-such-scenario"]) == 1
+    assert main(["serve", "--tui", "--drill"]) == 2
+    assert main(["serve", "--tui", "no-such-scenario"]) == 1
     assert "crisis: error: no scenario" in capsys.readouterr().err
     assert fake_server.made == []
 
@@ -129,7 +129,7 @@ def served(tmp_path):
     """`crisis serve` on a free loopback port, as a drill; stopped (bounded) at the end."""
     port = _free_port()
     env = {**os.environ, "CRISIS_HOME": str(tmp_path / "home"), "PYTHONPATH": os.getcwd()}
-    proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "stock-check", "--drill", "--seed", "7",
+    proc = subprocess.Popen([sys.executable, "-m", "simulator", "serve", "stock-check", "--tui", "--drill", "--seed", "7",
                              "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True)
     try:

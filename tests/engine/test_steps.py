@@ -29,6 +29,9 @@ def test_the_json_forms_are_the_transcript_forms():
 
 @pytest.mark.parametrize(("command", "typed"), [
     ({"kind": "inject", "id": "x"}, S.FireInject("x")),
+    ({"kind": "skip", "id": "x"}, S.SkipInject("x")),
+    ({"kind": "rate", "objective": "o", "rating": "s", "note": "n"}, S.Rate("o", "S", "n", "observer")),
+    ({"kind": "note", "text": "t", "by": "observer"}, S.Note("facilitator", "t", "observer")),
     ({"kind": "custom", "text": "hi"}, S.CustomInject("hi", -0.4, 0.5)),
     ({"kind": "pressure", "anger": 0.2, "audience": 2}, S.Pressure(0.0, 0.2, 2, None)),
     ({"kind": "pause"}, S.Pause()),

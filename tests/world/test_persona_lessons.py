@@ -127,8 +127,6 @@ def test_a_jerk_for_sport_goes_quiet_after_a_graceful_walk_away():
 
 # -- the well-meaning but ill-informed (seeds 002, 003, 004)
 
-@pytest.mark.xfail(reason="judge design 4 reads 'Hi Sam, good news: your warranty covers two years, so you're "
-                   "covered.' as an insult; a known misread, see docs/analysis.md", strict=False)
 def test_correcting_the_ill_informed_in_public_raises_anger_and_privately_lowers_it():
     sc = scenario("ill_informed")  # the archetype alone, without the scenario's facts_wrong flag
     public = Session(sc, 1)

@@ -67,9 +67,11 @@ class BriefingScreen(Screen):
             for role in s.roles:
                 if role is not me:
                     rows.append(assemble(("  ↑ ", "$accent"), role.title, (f" — answers in ~{format_duration(role.delay)},"
-                                                                            f" approves up to {role.authority:g}", "$text-muted")))
+                                                                            f" {_powers(s, role)}", "$text-muted")))
             if s.remedies:
-                rows.append(assemble(("remedies: ", "$text-muted"), "; ".join(f"{r.label or r.id} ({r.cost:g})" for r in s.remedies)))
+                rows.append(assemble(("remedies: ", "$text-muted"), "; ".join(
+                    f"{r.label or r.id} ({r.cost:g}" + (f", needs {', '.join(_title(s, x) for x in r.requires)}" if r.requires else "") + ")"
+                    for r in s.remedies)))
             yield Static(lines(*rows), classes="brief-block")
         with Horizontal(id="brief-actions"):
             yield Label("Your name (optional):")
@@ -103,3 +105,18 @@ def _mode(s):
     if s.mode == "realtime":
         return (f"real time ×{s.speed:g} (space pauses)", "bold")
     return ("turns: the clock moves when you act", "bold")
+
+
+def _title(scenario, role_id: str) -> str:
+    role = scenario.role(role_id)
+    return role.title if role is not None else role_id
+
+
+def _powers(scenario, role) -> str:
+    """What a role can approve: an amount, named remedies whatever their cost, or both."""
+    named = ", ".join((r.label or r.id) if (r := scenario.remedy(x)) else x for x in role.can_approve)
+    if role.can_approve and role.authority <= 0:
+        return f"signs off {named}"
+    if role.can_approve:
+        return f"approves up to {role.authority:g} and signs off {named}"
+    return f"approves up to {role.authority:g}"

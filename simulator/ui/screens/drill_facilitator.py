@@ -106,7 +106,7 @@ class FacilitatorConsole(ModalScreen):
     @on(Input.Submitted, "#note")
     def _note(self, event: Input.Submitted) -> None:
         if event.value.strip():
-            self.dismiss({"kind": "note", "who": "facilitator", "text": event.value.strip()})
+            self.dismiss({"kind": "note", "who": "facilitator", "by": "facilitator", "text": event.value.strip()})
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

@@ -273,6 +273,35 @@ class HideModal(_Modal):
             self.dismiss(A.Hide(posts.get_option_at_index(posts.highlighted).id, self.query_one("#tell", Input).value.strip()))
 
 
+class ReplyToModal(_Modal):
+    """Pick the post a public reply answers: the customer's or a named commenter's (`reply: {to: POST}`)."""
+
+    def __init__(self, entries):
+        super().__init__()
+        self._entries = list(entries)
+
+    def compose(self):
+        with Vertical(classes="dialog wide"):
+            yield Static(plain("Reply to a post", "bold"), classes="dialog-title")
+            yield Static(plain("Pick the post you answer (Enter); the composer opens for your reply."), classes="dialog-hint")
+            yield OptionList(*(Option(lines(assemble((f"{e.item} ", "$text-muted"), (e.author, "bold")),
+                                            plain("  " + e.text[:160])), id=e.item) for e in self._entries), id="posts")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if not self._entries:
+            self.dismiss(None)
+            self.app.notify("There is no post to reply to yet.", severity="warning")
+            return
+        posts = self.query_one("#posts", OptionList)
+        posts.highlighted = len(self._entries) - 1
+        posts.focus()
+
+    @on(OptionList.OptionSelected, "#posts")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
 WAITS = ((5, "5 minutes"), (15, "15 minutes"), (30, "30 minutes"), (60, "1 hour"), (120, "2 hours"))
 
 

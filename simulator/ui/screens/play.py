@@ -33,6 +33,7 @@ from simulator.ui.screens.modals import (
     LeaveModal,
     MessageModal,
     OfferModal,
+    ReplyToModal,
     WaitModal,
 )
 from simulator.ui.text import clean, markup
@@ -61,6 +62,7 @@ class PlayScreen(Screen):
     HELP_LINE = IDLE_SUBTITLE  # the composer's bottom border: the keys the footer has no room for
     BINDINGS = [
         Binding("r", "reply", "Reply"),
+        Binding("t", "reply_to", "Reply to a post", show=False),
         Binding("p", "private", "DM"),
         Binding("e", "escalate", "Escalate"),
         Binding("o", "offer", "Offer"),
@@ -93,6 +95,7 @@ class PlayScreen(Screen):
         self._coach_timer = None
         self._debrief_when_done = False
         self._left = False
+        self._reply_to: str | None = None  # the post the composer's public reply answers (t)
 
     # ------------------------------------------------------------------ layout
 
@@ -275,7 +278,23 @@ class PlayScreen(Screen):
         return True
 
     def action_reply(self) -> None:
+        self._reply_to = None
         self._compose_in("reply")
+
+    def action_reply_to(self) -> None:
+        """Answer one person in the thread: the customer's post or a named commenter's."""
+        if self.view is None:
+            return
+        self.app.push_screen(ReplyToModal(self.view.answerable), self._reply_picked)
+
+    def _reply_picked(self, item: str | None) -> None:
+        if not item or self.view is None:
+            return
+        self._reply_to = item
+        entry = next((e for e in self.view.answerable if e.item == item), None)
+        self._compose_in("reply")
+        if entry is not None:
+            self.query_one(Composer).border_title = f"Public reply to {entry.author} ({item})"
 
     def action_private(self) -> None:
         self._compose_in("private")
@@ -297,20 +316,26 @@ class PlayScreen(Screen):
     def _sent(self, message: Composer.Sent) -> None:
         text = message.text
         mode = message.mode
+        to = self._reply_to if mode == "reply" else None  # a reply aimed at one post (t)
+        self._reply_to = None
+
+        def message_of(commit: bool | None = None):
+            extra = {**({"to": to} if to else {}), **({"commit": False} if commit is False else {})}
+            return MESSAGE[mode](text, **extra)
         composer = self.query_one(Composer)
         composer.rest()
         self.query_one(Feed).focus()
         self._hide_coach()
         found = self._commitment(text, mode)
         if found is None:
-            self.act(MESSAGE[mode](text))
+            self.act(message_of())
             return
 
         def decided(apply: bool | None) -> None:
             if apply is None:
                 composer.open(mode, text)  # cancelled: nothing sent, the words are kept
                 return
-            self.act(MESSAGE[mode](text) if apply else MESSAGE[mode](text, commit=False))
+            self.act(message_of() if apply else message_of(False))
 
         value = f" (value {found.value:g})" if found.value else ""
         self.app.push_screen(ConfirmModal(
@@ -332,6 +357,7 @@ class PlayScreen(Screen):
 
     @on(Composer.Cancelled)
     def _cancelled(self) -> None:
+        self._reply_to = None
         composer = self.query_one(Composer)
         composer.rest()
         self.query_one(Feed).focus()
