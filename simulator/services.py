@@ -20,6 +20,7 @@ Use cases:
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -95,6 +96,39 @@ class Workspace:
     @property
     def playbooks_dir(self) -> Path:
         return self.data_dir / "playbooks"
+
+
+# ---------------------------------------------------------------- settings
+
+SETTINGS_FILE = "settings.json"
+SETTINGS_MAX_BYTES = 64_000
+
+
+def read_settings(ws: Workspace) -> dict:
+    """The user's remembered choices (the UI theme...): {} when absent, unreadable or not an object."""
+    path = ws.data_dir / SETTINGS_FILE
+    try:
+        if not path.is_file() or path.stat().st_size > SETTINGS_MAX_BYTES:
+            return {}
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_setting(ws: Workspace, key: str, value) -> bool:
+    """Remember one choice (atomically); False when the data directory cannot be written (not fatal)."""
+    settings = read_settings(ws)
+    settings[key] = value
+    path = ws.data_dir / SETTINGS_FILE
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(settings, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        return False
+    return True
 
 
 # ---------------------------------------------------------------- scenarios

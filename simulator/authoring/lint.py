@@ -39,6 +39,7 @@ CODES: dict[str, str] = {
     "inject-after-end": "an inject timed at or after the time limit: the trainee never sees it",
     "objective-unweighted": "an objective whose scoring dimension has weight 0",
     "no-feedback": "a suggested move without coach's feedback",
+    "cut-by-comment": "an unquoted value followed by ` #word`: YAML reads the rest as a comment and drops it",
 }
 
 _IGNORE = re.compile(r"#\s*lint:\s*ignore\[([^\]]*)\]")
@@ -74,9 +75,41 @@ def lint_path(path) -> LintResult:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError):
         text = ""
-    warnings = lint_scenario(scenario, str(path))
+    warnings = lint_scenario(scenario, str(path)) + cut_by_comment(text, str(path))
     kept, suppressed = apply_suppressions(warnings, text)
     return LintResult(str(path), tuple(kept), suppressed)
+
+
+_HASHTAG_COMMENT = re.compile(r"^[ \t]+#(\S+)")
+
+
+def cut_by_comment(text: str, path: str) -> list[Diagnostic]:
+    """Plain values followed by ` #word` on their line (`delivery: Team chat #social-desk`).
+
+    YAML ends a plain value at ` #`, so the author's `#social-desk` silently vanishes. A comment
+    written as a comment (`# like this`, with a space) is left alone.
+    """
+    import yaml
+
+    out: list[Diagnostic] = []
+    lines = text.splitlines()
+    try:
+        events = list(yaml.parse(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError:
+        return out
+    for event in events:
+        if not isinstance(event, yaml.ScalarEvent) or event.style is not None or not event.value:
+            continue
+        end = event.end_mark
+        if end.line >= len(lines):
+            continue
+        match = _HASHTAG_COMMENT.match(lines[end.line][end.column:])
+        if match:
+            out.append(Diagnostic(path, end.line + 1, end.column + match.start(1),
+                                  "warning", "cut-by-comment",
+                                  f"'#{match.group(1)}' is read as a comment, so the value is only '{event.value}'; "
+                                  f"put the whole value in quotes: \"{event.value} #{match.group(1)}\""))
+    return out
 
 
 def apply_suppressions(warnings: list[Diagnostic], text: str) -> tuple[list[Diagnostic], int]:

@@ -18,14 +18,15 @@ from simulator.format.textsafe import json_text, terminal
 def register(sub) -> None:
     p = sub.add_parser("new", help="write a commented, valid, playable starter scenario")
     p.add_argument("name", help="scenario name; the file is NAME.yaml (slugged)")
-    p.add_argument("--track", choices=("onboarding", "drill"), default="onboarding")
+    p.add_argument("--track", choices=("onboarding", "drill"), default="onboarding", help="onboarding: one trainee; drill: a team with roles")
     p.add_argument("-o", "--output", metavar="DIR", default=".", help="folder to write into (default: here)")
     p.add_argument("--force", action="store_true", help="overwrite an existing file")
     p.set_defaults(handler=cmd_new)
 
     p = sub.add_parser("lint", help="warn about unreachable content, impossible conditions, unused state...")
     p.add_argument("paths", nargs="*", metavar="PATH")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json: one JSON object on stdout")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are warnings (errors still exit 1)")
     p.add_argument("--list-codes", action="store_true", help="print every warning code with what it means")
     p.set_defaults(handler=cmd_lint)
@@ -46,7 +47,7 @@ def register(sub) -> None:
 
     p = sub.add_parser("fuzz", help="seeded random playthroughs: errors, dead ends, unreached content, score spread")
     p.add_argument("scenario", metavar="PATH")
-    p.add_argument("--runs", type=int, default=100)
+    p.add_argument("--runs", type=int, default=100, help="how many playthroughs")
     p.add_argument("--seed", type=int, default=0, help="run i uses seed SEED+i")
     p.add_argument("--max-actions", type=int, default=30, help="actions per run before the robot lets the clock run out")
     p.add_argument("--show", type=int, metavar="SEED", help="print the play script of the run with this seed, and its score")
@@ -58,15 +59,19 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_stats)
 
-    p = sub.add_parser("msel", help="injects as a master scenario events list (CSV)")
+    p = sub.add_parser("msel", help="injects and spillovers as a master scenario events list (CSV or xlsx)")
     msel_sub = p.add_subparsers(dest="msel_command", metavar="export|import")
-    e = msel_sub.add_parser("export", help="write the injects of a scenario as an MSEL CSV")
+    e = msel_sub.add_parser("export", help="write the injects and spillovers of a scenario as an MSEL sheet")
     e.add_argument("scenario", metavar="PATH")
-    e.add_argument("-o", "--output", metavar="FILE.csv", help="where to write (default: standard output)")
+    e.add_argument("-o", "--output", metavar="FILE", help="where to write (default: standard output, CSV only)")
+    e.add_argument("--format", choices=("csv", "xlsx"), default=None,
+                   help="csv (UTF-8 with BOM) or xlsx (needs openpyxl: pip install 'crisis-tabletop[xlsx]'); "
+                        "default: from the output's extension, else csv")
     e.set_defaults(handler=cmd_msel_export)
-    i = msel_sub.add_parser("import", help="replace a scenario's injects with an MSEL CSV")
-    i.add_argument("csv", metavar="FILE.csv")
-    i.add_argument("-o", "--output", metavar="PATH", help="scenario file whose injects: are replaced (default: print the YAML)")
+    i = msel_sub.add_parser("import", help="apply an MSEL sheet (CSV or .xlsx) to a scenario's injects and spillovers")
+    i.add_argument("csv", metavar="FILE.csv|FILE.xlsx")
+    i.add_argument("-o", "--output", metavar="PATH",
+                   help="scenario file edited in place, comments and quoting kept (default: print the YAML)")
     i.set_defaults(handler=cmd_msel_import)
     p.set_defaults(handler=_msel_usage)
 
@@ -77,6 +82,11 @@ def _clean(text: str) -> str:
 
 def _out(line: str = "") -> None:
     print(_clean(line))
+
+
+def _diag(line: str) -> None:
+    """A diagnostic (error or warning about a file): always standard error, results stay on standard output."""
+    print(_clean(line), file=sys.stderr)
 
 
 # ---------------------------------------------------------------- new
@@ -124,7 +134,7 @@ def cmd_lint(args) -> int:
     else:
         for r in results:
             for d in r.diagnostics:
-                _out(d.format())
+                _diag(d.format())
         suppressed = sum(r.suppressed for r in results)
         summary = f"{len(results)} file{'s' if len(results) != 1 else ''}: {warnings} warning{'s' if warnings != 1 else ''}"
         if errors:
@@ -186,7 +196,7 @@ def cmd_test(args) -> int:
                                               for r in results]}, ensure_ascii=False)))
     else:
         for d in problems:
-            _out(d.format())
+            _diag(d.format())
         for r in results:
             status = "PASS" if r.passed else ("ERROR" if r.error else "FAIL")
             score = f"overall {r.overall} ({r.grade}), {r.outcome.replace('_', ' ')}, negative reach {r.negative_reach:,}" if r.overall is not None else ""
@@ -230,7 +240,10 @@ def cmd_fuzz(args) -> int:
                 _out(f"  - {kind}: {quote(value) if isinstance(value, str) else value}")
         _out(f"# overall {run.overall}, outcome {run.outcome}" if run.overall is not None else f"# error: {run.error}")
         return 1 if run.error else 0
-    report = fuzz(scenario, args.runs, args.seed, args.max_actions)
+    from simulator.cli._progress import progress_bar
+
+    with progress_bar("fuzz", "runs") as progress:
+        report = fuzz(scenario, args.runs, args.seed, args.max_actions, progress=progress)
     if args.json:
         print(json_text(json.dumps(report.to_json(), ensure_ascii=False)))
         return 1 if report.failed else 0
@@ -311,35 +324,75 @@ def _msel_usage(args) -> int:
 
 
 def cmd_msel_export(args) -> int:
-    from simulator.authoring.msel import export_csv
-    text = export_csv(load_or_fail(args.scenario))
+    from simulator.authoring.msel import MissingExtra, export_csv, export_xlsx, extras_of
+    from simulator.format.yamlsafe import YamlError, load_path
+
+    scenario = load_or_fail(args.scenario)
+    try:
+        extras = extras_of(load_path(locate_or_fail(args.scenario)).data)
+    except (YamlError, OSError):
+        extras = {}
+    fmt = args.format or ("xlsx" if str(args.output or "").lower().endswith(".xlsx") else "csv")
+    rows = len(scenario.injects) + len(scenario.ripple.spillovers)
+    if fmt == "xlsx":
+        if not args.output:
+            raise UsageError("--format xlsx writes a file: add -o FILE.xlsx")
+        try:
+            data = export_xlsx(scenario, extras)
+        except MissingExtra as exc:
+            raise Failure(f"crisis: error: {exc}") from None
+    else:
+        data = export_csv(scenario, extras).encode("utf-8")
     if args.output:
         try:
-            Path(args.output).write_text(text, encoding="utf-8", newline="")
+            Path(args.output).write_bytes(data)
         except OSError as exc:
             raise Failure(f"{args.output}:1:1: error: io: {exc.strerror or exc}") from None
-        rows = text.count("\r\n") - 1
-        _out(f"wrote {args.output} ({rows} inject{'s' if rows != 1 else ''})")
+        spills = len(scenario.ripple.spillovers)
+        _out(f"wrote {args.output} ({rows} row{'s' if rows != 1 else ''}: {len(scenario.injects)} "
+             f"inject{'s' if len(scenario.injects) != 1 else ''}, {spills} spillover{'s' if spills != 1 else ''})")
     else:
-        sys.stdout.write(text)
+        sys.stdout.flush()
+        if hasattr(sys.stdout, "buffer"):
+            sys.stdout.buffer.write(data)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(data.decode("utf-8"))
     return 0
 
 
 def cmd_msel_import(args) -> int:
-    from simulator.authoring.msel import import_csv, injects_yaml, write_into
+    from simulator.authoring.msel import (
+        MissingExtra,
+        csv_rows,
+        import_rows,
+        injects_yaml,
+        write_into,
+        xlsx_rows,
+    )
     from simulator.format.diagnostics import ScenarioError
     from simulator.format.yamlsafe import YamlError, load_path
 
     try:
         raw = Path(args.csv).read_bytes()
-        if len(raw) > 2_000_000:
-            raise Failure(f"{args.csv}:1:1: error: too-large: the sheet is {len(raw):,} bytes; the limit is 2,000,000")
-        text = raw.decode("utf-8")
     except OSError as exc:
         raise Failure(f"{args.csv}:1:1: error: io: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise Failure(f"{args.csv}:{line}:1: error: encoding: the sheet is not UTF-8 (save it as 'CSV UTF-8')") from None
+    if len(raw) > 2_000_000:
+        raise Failure(f"{args.csv}:1:1: error: too-large: the sheet is {len(raw):,} bytes; the limit is 2,000,000")
+    if raw.startswith(b"PK\x03\x04") or args.csv.lower().endswith(".xlsx"):
+        try:
+            rows, problems = xlsx_rows(raw, args.csv)
+        except MissingExtra as exc:
+            raise Failure(f"crisis: error: {exc}") from None
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise Failure(f"{args.csv}:{line}:1: error: encoding: the sheet is not UTF-8 (save it as 'CSV UTF-8')") from None
+        rows, problems = csv_rows(text, args.csv)
+    if problems:
+        raise Failure("\n".join(_clean(d.format()) for d in problems))
     state = None
     if args.output:
         try:
@@ -348,15 +401,21 @@ def cmd_msel_import(args) -> int:
             raise Failure(f"{args.output}:1:1: error: io: cannot read the scenario to update ({exc})") from None
         declared = (data or {}).get("state") if isinstance(data, dict) else None
         state = {k: v.get("type") for k, v in (declared or {}).items() if isinstance(v, dict)}
-    result = import_csv(text, args.csv, state)
+    result = import_rows(rows, args.csv, state)
     if result.diagnostics:
         raise Failure("\n".join(_clean(d.format()) for d in result.diagnostics))
     if not args.output:
-        sys.stdout.write(injects_yaml(result.injects))
+        sys.stdout.write(_clean_lines(injects_yaml(result.injects, result.spillovers)))
         return 0
     try:
         write_into(args.output, result)
     except ScenarioError as exc:
         raise Failure("\n".join(_clean(d.format()) for d in exc.diagnostics)) from None
-    _out(f"updated {args.output}: {len(result.injects)} inject{'s' if len(result.injects) != 1 else ''} from {args.csv}")
+    n, s = len(result.injects), len(result.spillovers)
+    spills = f", {s} spillover{'s' if s != 1 else ''}" if s else " (spillovers left as they were: the sheet has none)"
+    _out(f"updated {args.output}: {n} inject{'s' if n != 1 else ''}{spills} from {args.csv}")
     return 0
+
+
+def _clean_lines(text: str) -> str:
+    return "".join(_clean(line) + "\n" for line in text.splitlines())

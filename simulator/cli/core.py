@@ -9,7 +9,8 @@ from pathlib import Path
 from simulator.cli import audit
 from simulator.cli.errors import Failure, UsageError
 from simulator.format import limits
-from simulator.format.textsafe import json_text, terminal
+from simulator.format.durations import format_duration
+from simulator.format.textsafe import clip, json_text, terminal
 from simulator.world.rules import rule
 
 
@@ -30,7 +31,8 @@ def register(sub) -> None:
 
     p = sub.add_parser("validate", help="validate scenario files")
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json: one JSON object on stdout")
+    p.add_argument("--json", dest="format", action="store_const", const="json", help="same as --format json")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("run", help="play headless from a script of actions and print the scorecard")
@@ -339,18 +341,18 @@ def render_scorecard(card, scenario, messages=()) -> str:
         for tp in card.turning_points:
             arrow = "▲ helped" if tp.helped else "▼ hurt"
             rule_txt = f" — rule {tp.rule} {tp.verdict}: {rule(tp.rule).title}" if tp.rule else ""
-            lines.append(f"  T+{tp.t:.0f}m {arrow}: “{_clean(tp.text)[:90]}” (negative reach {tp.effect_negative_reach:+,}){rule_txt}")
+            lines.append(f"  T+{format_duration(tp.t)} {arrow}: “{clip(_clean(tp.text), 90)}” (negative reach {tp.effect_negative_reach:+,}){rule_txt}")
     if messages:
         lines += ["", "Your messages, and what the author suggested"]
         for ex in messages:
-            lines.append(f"  T+{ex.t:.0f}m #{ex.n} {ex.kind.replace('_', ' ')}: “{_clean(ex.text)[:90]}”"
+            lines.append(f"  T+{format_duration(ex.t)} #{ex.n} {ex.kind.replace('_', ' ')}: “{clip(_clean(ex.text), 90)}”"
                          + (f" — {ex.rule_line}" if ex.rule else ""))
             if ex.same:
                 lines.append("      author: the same, the best suggestion at that point")
             elif ex.suggestion:
-                lines.append(f"      author: “{_clean(ex.suggestion)[:110]}”")
+                lines.append(f"      author: “{clip(_clean(ex.suggestion), 110)}”")
             if ex.reason and not ex.same:
-                lines.append(f"      judge:  {_clean(ex.reason)[:110]}")
+                lines.append(f"      judge:  {clip(_clean(ex.reason), 110)}")
     if card.improvements:
         lines += ["", "To improve"]
         lines += [f"  - {_clean(f.text)}" + (f" “{_clean(f.quote)[:80]}”" if f.quote else "") for f in card.improvements[:6]]

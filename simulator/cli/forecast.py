@@ -9,9 +9,8 @@ the current state is `crisis worst-case SESSION`.
 from __future__ import annotations
 
 import json
-import sys
-import time
 
+from simulator.cli._progress import progress_bar
 from simulator.cli.core import _clean, load_or_fail, workspace
 from simulator.cli.errors import UsageError
 from simulator.format import limits
@@ -22,36 +21,12 @@ from simulator.format.textsafe import json_text
 def register(sub) -> None:
     p = sub.add_parser("forecast", help="Monte Carlo worst-case forecast of a scenario's complaint if nobody answers")
     p.add_argument("scenario", help="scenario id or path")
-    p.add_argument("--rollouts", type=int, default=1000, help="number of rollouts (default 1000)")
-    p.add_argument("--seed", type=int, default=0, help="seed (default 0)")
+    p.add_argument("--rollouts", type=int, default=1000, help="number of rollouts")
+    p.add_argument("--seed", type=int, default=0, help="seed")
     p.add_argument("--horizon", metavar="DURATION", help="how far to look (default: the scenario's time limit)")
-    p.add_argument("--workers", type=int, default=1, help="threads to use (default 1)")
+    p.add_argument("--workers", type=int, default=1, help="threads to use")
     p.add_argument("--json", action="store_true", help="one JSON object on stdout")
     p.set_defaults(handler=cmd_forecast)
-
-
-class _Progress:
-    """A one-line progress bar on stderr, only for a terminal and only for runs long enough to need it."""
-
-    def __init__(self, stream=None):
-        self.stream = stream if stream is not None else sys.stderr
-        self.started = time.monotonic()
-        self.shown = False
-        self.live = bool(getattr(stream, "isatty", lambda: False)())
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.live or (not self.shown and time.monotonic() - self.started < 0.5):
-            return
-        self.shown = True
-        width = 30
-        filled = round(width * done / max(total, 1))
-        self.stream.write(f"\rforecast [{'█' * filled}{'·' * (width - filled)}] {done:,}/{total:,} rollouts")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\r" + " " * 70 + "\r")
-            self.stream.flush()
 
 
 def cmd_forecast(args) -> int:
@@ -69,12 +44,9 @@ def cmd_forecast(args) -> int:
         raise UsageError(f"--horizon: {exc}") from None
     session = new_session(workspace(args), scenario, args.seed)  # the audience and the complaint as they stand at T+0
     complaint = session.ripple.items()[0]
-    progress = _Progress()
-    try:
+    with progress_bar("forecast", "rollouts") as progress:
         result = forecast_cascades(session.audience, scenario.ripple, complaint, args.rollouts, args.seed,
                                    horizon=horizon, progress=progress, workers=args.workers)
-    finally:
-        progress.close()
     bins = histogram(result.samples["negative_reach"], bins=12, log=True)
     if args.json:
         out = {"scenario": scenario.id, "seed": args.seed, "audience": session.audience.n, **result.to_json(),

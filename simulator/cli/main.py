@@ -49,7 +49,23 @@ def _workspace(home):
     return get
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help with each option's default shown, unless it is empty or the help already says it."""
+
+    def _get_help_string(self, action):
+        text = action.help or ""
+        default = action.default
+        empty = default is None or default is False or default is argparse.SUPPRESS or default in ("", [])
+        if not action.option_strings or empty or "default" in text.lower():
+            return text
+        return f"{text} (default: %(default)s)"
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("formatter_class", _HelpFormatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message):  # argparse's own usage errors: exit 2, no traceback
         self.print_usage(sys.stderr)
         sys.stderr.write(f"{self.prog}: error: {message}\n")

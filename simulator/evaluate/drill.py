@@ -36,6 +36,7 @@ from simulator.engine.session import Session, SessionError, Start, replay
 from simulator.evaluate.report import improvement_plan as report_plan
 from simulator.evaluate.scoring import describe, score
 from simulator.format import actions as A
+from simulator.format.durations import format_duration
 from simulator.format.scenario import Scenario
 from simulator.world import persona
 from simulator.world import rules as R
@@ -634,7 +635,7 @@ def improvement_plan(session: Session, card=None, date=None) -> tuple[PlanRow, .
         if point.answered:
             continue
         rows.append(PlanRow(f"Agree and write down the team's answer to \u201c{point.title}\u201d: it came up at "
-                            f"T+{point.t:.0f}m ({point.reason}) and the team did not decide.",
+                            f"T+{format_duration(point.t)} ({point.reason}) and the team did not decide.",
                             _owner(session, point.question, team), (day + _dt.timedelta(days=14)).isoformat(),
                             f"question {point.question}", 1))
     sc = session.scenario
@@ -643,14 +644,14 @@ def improvement_plan(session: Session, card=None, date=None) -> tuple[PlanRow, .
             role = sc.role(r.data["role"])
             rows.append(PlanRow(f"Write down the front line's authority ({sc.trainee_role.authority:g}) so "
                                 f"{role.title if role else r.data['role']} is not pulled in for what the front line can decide "
-                                f"(T+{r.t:.0f}m).", _owner(session, 2, team), (day + _dt.timedelta(days=30)).isoformat(),
+                                f"(T+{format_duration(r.t)}).", _owner(session, 2, team), (day + _dt.timedelta(days=30)).isoformat(),
                                 "escalation", 2))
             break
     blocked = [r for r in session.records if r.kind == "offer" and not r.data.get("within")]
     if blocked:
         r = blocked[0]
         rows.append(PlanRow(f"Agree who approves offers above {sc.trainee_role.authority:g} and how fast: "
-                            f"{r.data['remedy']} ({r.data['value']:g}) was blocked at T+{r.t:.0f}m.",
+                            f"{r.data['remedy']} ({r.data['value']:g}) was blocked at T+{format_duration(r.t)}.",
                             _owner(session, 4, team), (day + _dt.timedelta(days=14)).isoformat(), "question 4", 1))
     seen, unique = set(), []
     for row in sorted(rows, key=lambda x: (x.priority, x.ref, x.action)):

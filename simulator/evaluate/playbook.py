@@ -21,6 +21,7 @@ from simulator.evaluate import observations as O
 from simulator.evaluate.report import md
 from simulator.evaluate.scoring import baseline, score
 from simulator.format.durations import format_duration
+from simulator.format.textsafe import clip
 from simulator.world import rules as R
 
 
@@ -83,8 +84,20 @@ def _bring_in(sc, role, roles_by_authority) -> str:
     if role.authority > floor:
         bits.append(f"remedies worth more than {floor:g} (up to {role.authority:g})")
     if role.can_approve:
-        bits.append("to approve " + ", ".join(md(x) for x in role.can_approve))
+        bits.append("to approve " + ", ".join(md(_remedy_name(sc, x)) for x in role.can_approve))
     return "; ".join(bits) or "to stay informed"
+
+
+def _remedy_name(sc, remedy_id: str) -> str:
+    """What a person reads for a remedy id: its label, else the id in words (never `public_apology`)."""
+    remedy = next((r for r in sc.remedies if r.id == remedy_id), None)
+    return (remedy.label if remedy is not None and remedy.label else remedy_id.replace("_", " "))
+
+
+def _spillover_name(sc, spill_id: str) -> str:
+    """A spillover by its headline, else its id in words (never `servers_forum`)."""
+    spec = next((s for s in sc.ripple.spillovers if s.id == spill_id), None)
+    return spec.title if spec is not None and spec.title else spill_id.replace("_", " ")
 
 
 def render(session, card=None, worst=None, *, date=None) -> str:
@@ -153,7 +166,7 @@ def render(session, card=None, worst=None, *, date=None) -> str:
     L += ["## 3. Our \u201call in\u201d, by role", ""]
     L += ["| role | may give without asking | can also approve |", "|---|---:|---|"]
     for role in ladder:
-        approves = ", ".join(md(x) for x in role.can_approve) or "\u2014"
+        approves = ", ".join(md(_remedy_name(sc, x)) for x in role.can_approve) or "\u2014"
         L.append(f"| {md(_title(role))} | {role.authority:g} | {approves} |")
     offers = [e for e in ev if e.kind == "offer"]
     L.append("")
@@ -182,12 +195,12 @@ def render(session, card=None, worst=None, *, date=None) -> str:
     if first_private is not None:
         order = ("after the public acknowledgement: keep it that way" if session.acknowledged_at is not None
                  and session.acknowledged_at <= first_private.t else "before any public acknowledgement: onlookers read it as a brush-off")
-        L.append(f"- First private move at {_t(first_private.t)}, {order}: {_quote(first_private.text[:200])}")
+        L.append(f"- First private move at {_t(first_private.t)}, {order}: {_quote(clip(first_private.text, 200))}")
     else:
         L.append("- The team never moved private.")
     for p in session.promises:
         status = {True: "kept", False: "BROKEN", None: "still open at the end"}[p.kept]
-        L.append(f"- Promise made at {_t(p.t)}, {status}: {_quote(p.text[:160])}")
+        L.append(f"- Promise made at {_t(p.t)}, {status}: {_quote(clip(p.text, 160))}")
     L += _answers(answers, 3) or [_undecided(3, points)]
     L.append("")
 
@@ -195,7 +208,7 @@ def render(session, card=None, worst=None, *, date=None) -> str:
     L += ["## 5. Walking away and moderation", ""]
     brand = sc.brand
     if brand.guidelines_posted:
-        L.append("- Community guidelines are posted" + (f": {_quote(brand.guidelines[:300])}" if brand.guidelines else "") + ".")
+        L.append("- Community guidelines are posted" + (f": {_quote(clip(brand.guidelines, 300))}" if brand.guidelines else "") + ".")
     else:
         L.append("- **No community guidelines are posted.** Until they are, a deleted post looks like censorship: "
                  "post them where people can see them before they are needed.")
@@ -203,14 +216,14 @@ def render(session, card=None, worst=None, *, date=None) -> str:
     for r in hides:
         post = session.posts.get(r.data["post"])
         told = "told the poster why by DM" if r.data.get("explained") else "did not tell the poster why"
-        text = f" {_quote(post.text[:160])}" if post is not None else ""
+        text = f" {_quote(clip(post.text, 160))}" if post is not None else ""
         L.append(f"- The team hid post {md(r.data['post'])} at {_t(r.t)} and {told}.{text}")
     if not hides:
         L.append("- The team deleted nothing in the drill.")
     walk = next((r for r in session.replies if r.kind == "walk_away"), None)
     if walk is not None:
         tried = sum(1 for x in session.replies if x.t < walk.t and x.kind in ("reply", "private"))
-        L.append(f"- The team walked away at {_t(walk.t)} after {tried} attempt(s): {_quote(walk.text[:200])}")
+        L.append(f"- The team walked away at {_t(walk.t)} after {tried} attempt(s): {_quote(clip(walk.text, 200))}")
     else:
         L.append("- The team did not walk away.")
     if 6 in points:
@@ -225,7 +238,7 @@ def render(session, card=None, worst=None, *, date=None) -> str:
         L.append(f"- It spread to {md(e.data.get('platform', ''))} at {_t(e.t)}: {md(e.data.get('title') or e.text)}.")
     others = [e for e in ev if e.kind == "post" and e.data.get("platform") not in (None, "main") and e.item not in {s.item for s in spills}]
     for e in others:
-        L.append(f"- A post on {md(e.data.get('platform'))} at {_t(e.t)}: {_quote(e.text[:160])}")
+        L.append(f"- A post on {md(e.data.get('platform'))} at {_t(e.t)}: {_quote(clip(e.text, 160))}")
     if not spills and not others:
         L.append("- The story stayed on the original platform in the drill.")
     heat = sorted(session.ripple.group_heat().items(), key=lambda kv: -kv[1])[:3]
@@ -237,7 +250,7 @@ def render(session, card=None, worst=None, *, date=None) -> str:
                  f"{md(spec.title or spec.platform)} about {format_duration(spec.delay)} later ({fired}).")
     if worst is not None:
         for c in (worst.nothing, worst.current):
-            risks = ", ".join(f"{md(r.spec_id)} {r.p:.0%}" for r in c.result.spillovers)
+            risks = ", ".join(f"{md(_spillover_name(sc, r.spec_id))} {r.p:.0%}" for r in c.result.spillovers)
             if risks:
                 L.append(f"- Forecast spillover risk, {md(c.label)}: {risks}.")
     L += _answers(answers, 5) or [_undecided(5, points)]
@@ -248,7 +261,7 @@ def render(session, card=None, worst=None, *, date=None) -> str:
     outcome = card.outcome
     follow = next((r for r in session.replies if r.kind == "follow_up"), None)
     if follow is not None:
-        L.append(f"- The team followed up at {_t(follow.t)}: {_quote(follow.text[:240])}")
+        L.append(f"- The team followed up at {_t(follow.t)}: {_quote(clip(follow.text, 240))}")
     else:
         L.append("- The team posted no follow-up.")
     if outcome in ("satisfied", "raving_fan"):

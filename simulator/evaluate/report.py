@@ -24,6 +24,7 @@ from simulator.evaluate import observations as O
 from simulator.evaluate.examples import Example, examples
 from simulator.evaluate.scoring import RATINGS, Scorecard, baseline, describe
 from simulator.format import textsafe
+from simulator.format.durations import format_duration
 from simulator.world import rules as R
 
 # ---------------------------------------------------------------- text safety (format/textsafe.py)
@@ -34,11 +35,8 @@ md = textsafe.markdown
 
 
 def _t(minutes: float) -> str:
-    minutes = float(minutes)
-    if minutes < 60:
-        return f"T+{minutes:.0f}m"
-    hours, rest = divmod(round(minutes), 60)
-    return f"T+{hours}h{rest:02d}m" if rest else f"T+{hours}h"
+    """Scenario time in the one format the clock, the TUI and the playbook use ('T+1h 31m')."""
+    return f"T+{format_duration(max(0.0, float(minutes)))}"
 
 
 def _date(value) -> _dt.date:
@@ -393,14 +391,33 @@ def _series(history, attr: str):
     return [(0.0, 0.0)] + [(float(s.t), float(getattr(s, attr))) for s in history]
 
 
+MARKER_ROW = 19  # px between rows of move markers (a marker is a circle of radius 8)
+MARKER_GAP = 19  # px two markers in one row keep between their centres
+
+
 def chart_timeline(session, base=None) -> str:
     """Reach and negative reach (with doing nothing, dashed) and net sentiment over time, moves marked."""
     W, H = 820, 426
-    left, right, top = 64, 20, 50
+    left, right, top = 64, 36, 50
     ph1, gap, ph2 = 190, 48, 90
     x1 = W - right
     tmax = max(session.scenario.time_limit, session.t, 1.0)
     hist = list(session.ripple.history)
+    # Move markers in rows: a marker goes in the first row whose last marker is far enough left, and
+    # the plot moves down to make room for every row, so markers never cover each other or a title.
+    moves = [r for r in session.records if r.kind != "wait"]
+    lanes: list[float] = []
+    lane_of: dict[int, int] = {}
+    for r in moves:
+        x = left + (x1 - left) * float(r.t) / tmax
+        lane = next((k for k, last in enumerate(lanes) if x - last >= MARKER_GAP), len(lanes))
+        if lane == len(lanes):
+            lanes.append(x)
+        lanes[lane] = x
+        lane_of[id(r)] = lane
+    extra = MARKER_ROW * max(len(lanes) - 1, 0)
+    top += extra
+    H += extra
     bhist = list(base.ripple.history) if base is not None else []
     reach = _series(hist, "reach")
     neg = _series(hist, "negative_reach")
@@ -442,20 +459,14 @@ def chart_timeline(session, base=None) -> str:
         t = tmax * k / steps
         x = X(t)
         out.append(f'<line x1="{x:.1f}" y1="{top + ph1}" x2="{x:.1f}" y2="{top + ph1 + 4}" stroke="{MUTED}"/>')
-        out.append(f'<text x="{x:.1f}" y="{top + ph1 + 16}" text-anchor="middle" font-size="11" fill="{MUTED}">{_t(t)}</text>')
+        anchor = "start" if k == 0 else "end" if k == steps else "middle"  # the end labels stay inside the chart
+        out.append(f'<text x="{x:.1f}" y="{top + ph1 + 16}" text-anchor="{anchor}" font-size="11" fill="{MUTED}">{_t(t)}</text>')
     out.append(f'<text x="8" y="13" font-size="12" font-weight="bold" fill="{INK}">People reached</text>')
     out.append(f'<text x="{left}" y="{s_top - 8}" font-size="12" font-weight="bold" fill="{INK}">Net sentiment among those reached</text>')
     # moves
-    lanes: list[float] = []  # x of the last marker in each row, so close moves do not overlap
-    for r in session.records:
-        if r.kind == "wait":
-            continue
+    for r in moves:
         x = X(r.t)
-        lane = next((k for k, last in enumerate(lanes) if x - last >= 18), len(lanes))
-        if lane == len(lanes):
-            lanes.append(x)
-        lanes[lane] = x
-        cy = top - 8 - 18 * (lane % 2)
+        cy = top - 8 - MARKER_ROW * lane_of[id(r)]
         colour = RED if (r.kind in ("reply", "private", "follow_up", "walk_away") and "broken" in r.data.get("rules", {}).values()) else BLUE
         out.append(f'<g class="move"><line x1="{x:.1f}" y1="{cy}" x2="{x:.1f}" y2="{s_top + ph2}" stroke="{colour}" '
                    f'stroke-width="1" stroke-dasharray="3 3" opacity="0.7"/>'
@@ -651,7 +662,9 @@ h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 30px 0 10
 h3 { font-size: 15px; margin: 18px 0 6px; }
 .sub { color: var(--muted); margin: 0 0 18px; }
 table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; font-size: 14px; }
-th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); overflow-wrap: break-word;
+         hyphens: manual; }
+td.due, td.nowrap { white-space: nowrap; }
 th { background: var(--bg); font-weight: 600; }
 td.num, th.num { text-align: right; white-space: nowrap; }
 td.dim { white-space: nowrap; font-weight: 600; }
@@ -681,8 +694,14 @@ table.examples .broken { color: var(--red); } table.examples .kept { color: var(
 footer { color: var(--muted); font-size: 12px; margin-top: 30px; }
 @media print {
   body { background: #fff; font-size: 11pt; } main { max-width: none; padding: 0; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  table, figure, .tp, li, svg.chart { break-inside: avoid; page-break-inside: avoid; }
+  /* A heading never ends a page: it reserves room for what follows (Chromium ignores break-after
+     on its own), and long tables break between rows, not before the table, so no heading is
+     stranded above a half-empty page. A4 and Letter both: no page size is forced. */
+  h2, h3 { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
+  h2::after, h3::after { content: ""; display: block; height: 120px; margin-bottom: -120px; }
+  table { break-inside: auto; } tr, th, td { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  figure, .tp, li, svg.chart { break-inside: avoid; page-break-inside: avoid; }
   .tl tr.brand td, .tl tr.customer td, .tl tr.facilitator td { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .grade, .rating, .bar > span, .tl .n { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   @page { margin: 16mm 14mm; }
@@ -787,7 +806,7 @@ def render_html(session, card: Scorecard, forecast=None, *, date=None, trainee: 
         P.append('<section id="improvement-plan"><h2>Improvement plan</h2><table><tr><th class="num">#</th><th>corrective action</th>'
                  "<th>owner</th><th>due</th><th>from</th></tr>")
         for i, item in enumerate(improvement_plan(session, card, day), start=1):
-            P.append(f'<tr><td class="num">{i}</td><td>{h(item.action)}</td><td>{h(item.owner)}</td><td>{item.due}</td>'
+            P.append(f'<tr><td class="num">{i}</td><td>{h(item.action)}</td><td>{h(item.owner)}</td><td class="due">{item.due}</td>'
                      f"<td>{h(item.ref)}</td></tr>")
         P.append("</table></section>")
     P.append('<section id="rules"><h2>The nine rules in this session</h2><table><tr><th>rule</th><th class="num">kept</th>'

@@ -32,6 +32,7 @@ from simulator.evaluate.facts import (
     settled_outcome,
 )
 from simulator.format.actions import parse_action, parse_actions, to_dict
+from simulator.format.durations import format_duration
 from simulator.format.vocab import DEFAULT_WEIGHTS, DIMENSIONS
 from simulator.world import rules as R
 
@@ -592,12 +593,12 @@ def _timeliness(session: Session, expected: float) -> tuple[float, list[str]]:
     if first is None:
         return 0.0, ["Every message argued or attacked: a fast argument is not a response (0)."]
     if first > session.first_response_at:
-        lines = [f"The first message (T+{session.first_response_at:.0f}m) argued or attacked; the first "
-                 f"that helped came at T+{first:.0f}m."]
+        lines = [f"The first message (T+{format_duration(session.first_response_at)}) argued or attacked; the first "
+                 f"that helped came at T+{format_duration(first)}."]
     else:
         lines = []
     first_score = 100.0 if first <= expected else 100.0 * (expected / first) ** 0.9
-    lines.append(f"First response at T+{first:.0f}m against an expectation of {expected:.0f}m: {first_score:.0f}.")
+    lines.append(f"First response at T+{format_duration(first)} against an expectation of {expected:.0f}m: {first_score:.0f}.")
     gaps = session.response_gaps[1:]
     if not gaps:
         return _clamp(first_score), lines
@@ -662,7 +663,7 @@ def _judgment(session: Session):
         if target and target.t <= rules.escalate_within:
             plus(15, Finding(f"Brought in {title} in time.", question=2, t=target.t), f"brought in {title} in time")
         elif target:
-            plus(3, Finding(f"Brought in {title}, but late (T+{target.t:.0f}m; needed within {rules.escalate_within:.0f}m).",
+            plus(3, Finding(f"Brought in {title}, but late (T+{format_duration(target.t)}; needed within {rules.escalate_within:.0f}m).",
                             question=2, t=target.t), f"brought in {title} late")
         else:
             plus(-25, Finding(f"{title} needed to know and was never told.", question=2), f"{title} never told")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import operator
+import re
 from dataclasses import dataclass
 
 MAX_LENGTH = 400
@@ -90,6 +91,25 @@ class Condition:
         return bool(evaluate(self, env))
 
 
+_SINGLE_EQUALS = re.compile(r"(?<![=!<>])=(?!=)")
+_C_STYLE = (("&&", "use 'and' instead of '&&'"), ("||", "use 'or' instead of '||'"), ("===", "use '==' to compare"))
+
+
+def syntax_hint(text: str) -> tuple[int, str] | None:
+    """(1-based column, advice) for the usual slips: `=` for `==`, `&&`, `||`; None otherwise."""
+    for token, advice in _C_STYLE:
+        if token in text:
+            return text.index(token) + 1, advice
+    outside = re.sub(r"'[^']*'|\"[^\"]*\"", lambda m: " " * len(m.group(0)), text)  # ignore = inside strings
+    match = _SINGLE_EQUALS.search(outside)
+    if match:
+        return match.start() + 1, "use '==' to compare ('=' alone is not allowed)"
+    bang = re.search(r"!(?!=)", outside)
+    if bang:
+        return bang.start() + 1, "use 'not' instead of '!'"
+    return None
+
+
 def parse(source: str) -> Condition:
     """Parse and check an expression; raises ConditionError naming what is not allowed."""
     if not isinstance(source, str) or not source.strip():
@@ -100,6 +120,9 @@ def parse(source: str) -> Condition:
     try:
         tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
+        hint = syntax_hint(text)
+        if hint is not None:
+            raise ConditionError(f"not a valid expression: {hint[1]}", hint[0]) from None
         raise ConditionError(f"not a valid expression: {exc.msg}", exc.offset or 1) from None
     names: set[str] = set()
     for node in ast.walk(tree):

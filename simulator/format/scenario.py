@@ -12,6 +12,7 @@ import contextlib
 import dataclasses
 import hashlib
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -392,7 +393,11 @@ def _cross_check(path: str, loaded: Loaded, data: dict) -> list[Diagnostic]:
             return
         cond = conditions.parse(text)
         for name in sorted(cond.names - known - extra):
-            err(where, "unknown-name", f"condition reads '{name}', which is neither declared in state: nor built in{did_you_mean(name, known)}")
+            found = re.search(rf"\b{re.escape(name)}\b", text)
+            line, col = loaded.text_mark(where, found.start() if found else 0)
+            hint = did_you_mean(name, known) or "; declare it under state: (or see the built-in names in docs/scenario-format-reference.md)"
+            out.append(Diagnostic(path, line, col, "error", "unknown-name",
+                                  f"condition reads '{name}', which is neither declared in state: nor built in{hint}"))
 
     def check_variants(where, variants):
         for k, variant in enumerate(variants or []):

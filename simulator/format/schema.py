@@ -144,6 +144,7 @@ SPILLOVER = Obj(
         "group": Str("Audience group that posts it.", default="bloggers", max_length=64),
         "when": Cond("It appears only if this holds once its delay is over (it waits until it does)."),
         "text_when": TEXT_WHEN,
+        "msel": Map("Your own MSEL columns (Notes, Owner...), kept through `crisis msel` export and import.", Str("cell", max_length=4000)),
     },
 )
 
@@ -201,6 +202,7 @@ INJECT = Obj(
         "objective": Str("Objective it exercises (MSEL).", default="", max_length=200),
         "contingency": Str("Contingency inject id if the expected action does not happen (MSEL).", default="", max_length=200),
         "set": Map("State variables to set when it fires.", Any_("value")),
+        "msel": Map("Your own MSEL columns (Notes, Owner...), kept through `crisis msel` export and import.", Str("cell", max_length=4000)),
     },
 )
 
@@ -513,7 +515,7 @@ class _Checker:
                 try:
                     conditions.parse(value)
                 except conditions.ConditionError as exc:
-                    line, col = self.loaded.mark(where)
+                    line, col = self.loaded.text_mark(where, len(value) - len(value.lstrip()) + exc.col - 1)
                     self.diagnostics.append(
                         Diagnostic(self.path, line, col, "error", "condition", f"in {name}: {exc}")
                     )

@@ -133,3 +133,18 @@ def csv_value(cell: str) -> str:
     if cell.startswith("'") and cell[1:].startswith((*FORMULA_START, "'")):
         return cell[1:]
     return cell
+
+
+def spreadsheet(text: object) -> str:
+    """A spreadsheet cell (CSV or xlsx) from untrusted text: no formula, no raw ESC/OSC/CSI.
+
+    `document()` first (control and bidi characters become visible `\\x1b`-style escapes, so
+    neither a terminal showing the CSV nor a spreadsheet reads them), then `csv_cell()`.
+    """
+    return csv_cell(document(text))
+
+
+def clip(text: object, limit: int) -> str:
+    """At most `limit` characters, and an ellipsis wherever something was cut (never a silent cut)."""
+    text = "" if text is None else str(text)
+    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "…"

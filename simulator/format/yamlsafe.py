@@ -50,6 +50,13 @@ class Loaded:
             path = path[:-1]
         return self.marks.get((), (1, 1))
 
+    def text_mark(self, path: tuple, offset: int) -> tuple[int, int]:
+        """The position of character `offset` (0-based) of a one-line string value, else of the value."""
+        if (*tuple(path), "<text>") in self.marks:
+            line, col = self.marks[(*tuple(path), "<text>")]
+            return line, col + offset
+        return self.mark(path)
+
     def key_mark(self, path: tuple) -> tuple[int, int]:
         return self.marks.get((*tuple(path), "<key>"), self.mark(path))
 
@@ -164,6 +171,9 @@ def _scalar(node: ScalarNode):
 def _build(node, path: tuple, marks: dict):
     marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, ScalarNode):
+        if node.start_mark.line == node.end_mark.line:
+            # Where the text itself starts (after a quote), so errors inside a value point at their column.
+            marks[(*path, "<text>")] = (node.start_mark.line + 1, node.start_mark.column + 1 + (node.style in ("'", '"')))
         return _scalar(node)
     if isinstance(node, SequenceNode):
         return [_build(child, (*path, i), marks) for i, child in enumerate(node.value)]
@@ -235,6 +245,8 @@ def load_text(text: str) -> Loaded:
             code = "yaml-documents" if "single document" in str(exc) else "yaml-syntax"
             if code == "yaml-documents":
                 problem = "the file holds more than one YAML document; a scenario is one document"
+            else:
+                problem += syntax_hint(text, line, problem)
             raise YamlError(line, col, code, problem) from None
         except yaml.YAMLError as exc:
             raise YamlError(1, 1, "yaml-syntax", str(exc).splitlines()[0]) from None
@@ -287,6 +299,37 @@ def load_checked(path) -> Loaded:
         raise ScenarioError([as_diagnostic(p, exc)]) from None
     except OSError as exc:
         raise ScenarioError([Diagnostic(p, 1, 1, "error", "io", exc.strerror or str(exc))]) from None
+
+
+def syntax_hint(text: str, line: int, problem: str) -> str:
+    """What usually causes a YAML syntax error, in the author's terms ('' when nothing fits)."""
+    lines = text.splitlines()
+    here = lines[line - 1] if 0 < line <= len(lines) else ""
+    before = lines[line - 2] if 1 < line <= len(lines) + 1 else ""
+    if "'\\t'" in problem or "\t" in here[: len(here) - len(here.lstrip())]:
+        return "; YAML indents with spaces, never tabs: replace the tab with spaces"
+    for ch in "@`":
+        if f"'{ch}'" in problem:
+            return f"; a value that starts with {ch} must be in quotes, e.g. from: \"{ch}maple_mum\""
+    if "mapping values are not allowed" in problem:
+        return "; a value that contains ': ' must be in quotes (text: \"Note: ...\"), or this line is indented too far"
+    for source in (here, before):
+        if _unquoted_hash(source):
+            return "; ' #' starts a comment in YAML, cutting the line short: put a value that contains '#' in quotes"
+    return ""
+
+
+def _unquoted_hash(line: str) -> bool:
+    """Whether ` #` (a comment) follows a value on this line outside quotes."""
+    quote = ""
+    for i, ch in enumerate(line):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"" and (i == 0 or line[i - 1] in " [{,:"):
+            quote = ch
+        elif ch == "#" and i > 0 and line[i - 1] in " \t" and line[:i].strip() and not line[:i].strip().endswith(":"):
+            return True
+    return False
 
 
 def as_diagnostic(path: str, error: YamlError) -> Diagnostic:

@@ -51,12 +51,24 @@ class CrisisApp(App):
         # interval the UI thread waits that long each time it wants the GIL back, and drawing a
         # screen needs it many times. A shorter interval keeps keypresses answered during a step.
         sys.setswitchinterval(SWITCH_INTERVAL)
+        self._restore_theme()
         self.push_screen(HomeScreen())
         scenario, start = self._initial
         if scenario is not None and self.drill:
             open_drill(self, scenario, self._fixed_seed, self.team, start)
         elif scenario is not None:
             self.open_briefing(scenario, seed=self._fixed_seed, start=start)
+
+    def _restore_theme(self) -> None:
+        """The theme chosen last time (ctrl+p, "Change theme"), kept in the data directory's settings."""
+        chosen = services.read_settings(self.workspace).get("theme")
+        if isinstance(chosen, str) and chosen in self.available_themes:
+            self.theme = chosen
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+
+    def _remember_theme(self, theme) -> None:
+        if services.read_settings(self.workspace).get("theme") != theme.name:
+            services.write_setting(self.workspace, "theme", theme.name)
 
     @property
     def store(self):

@@ -7,6 +7,7 @@ from functools import partial
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.markup import escape
 
+from simulator.format.textsafe import clip
 from simulator.ui.text import clean, plain
 
 MOVES = (
@@ -38,7 +39,7 @@ class PlayCommands(Provider):
         view = getattr(screen, "view", None)
         if view is not None:
             for s in view.suggestions:
-                yield f"Suggested reply {s.key}: {clean(s.label)}", escape(clean(s.text)[:80]), partial(screen.run_action, f"choose({s.key})")
+                yield f"Suggested reply {s.key}: {clean(s.label)}", escape(clip(clean(s.text), 80)), partial(screen.run_action, f"choose({s.key})")
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._moves():

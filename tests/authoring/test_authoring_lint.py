@@ -40,6 +40,7 @@ EXPECTED = [
     ("inject-after-end", "at: 3h"),
     ("missing-ref", "mood == 'furius'"),
     ("objective-unweighted", "{id: calm"),
+    ("cut-by-comment", "#social-desk"),
 ]
 
 
@@ -106,16 +107,19 @@ def test_file_wide_suppression(tmp_path):
 
 def test_cli_text_output_and_exit_codes(capsys):
     assert main(["lint", str(ALL)]) == 1
-    out = capsys.readouterr().out.splitlines()
-    assert all(re.match(r"^.+:\d+:\d+: warning: [a-z-]+: .+", line) for line in out[:-1])
-    assert out[-1] == "1 file: 18 warnings"
+    captured = capsys.readouterr()
+    err = captured.err.splitlines()
+    assert len(err) == 19 and all(re.match(r"^.+:\d+:\d+: warning: [a-z-]+: .+", line) for line in err)
+    assert captured.out.splitlines() == ["1 file: 19 warnings"]  # the result alone on stdout
     assert main(["lint", "--exit-zero", str(ALL)]) == 0
 
 
 def test_cli_json(capsys):
-    assert main(["lint", "--format", "json", str(ALL)]) == 1
+    assert main(["lint", "--json", str(ALL)]) == 1
     data = json.loads(capsys.readouterr().out)
-    assert data["warnings"] == 18 and data["errors"] == 0
+    assert main(["lint", "--format", "json", str(ALL)]) == 1  # the older spelling still works
+    assert json.loads(capsys.readouterr().out) == data
+    assert data["warnings"] == 19 and data["errors"] == 0
     first = data["files"][0]["diagnostics"][0]
     assert set(first) == {"path", "line", "col", "severity", "code", "message"}
 
@@ -125,10 +129,10 @@ def test_invalid_file_reports_its_errors(tmp_path, capsys):
     path.write_text("id: x\ntitle: T\nsummary: S\nbrand: {name: B, handle: b}\npersona: {name: P, handle: p}\n"
                     "beats:\n  - id: a\n    choices:\n      - {id: c, label: L, text: t, goto: nowhere}\n", encoding="utf-8")
     assert main(["lint", str(path)]) == 1
-    out = capsys.readouterr().out
-    assert f"{path}:5:10: error: required:" in out
-    assert "error: missing-beat: goto 'nowhere'" in out
-    assert "fix the errors first" in out
+    captured = capsys.readouterr()
+    assert f"{path}:5:10: error: required:" in captured.err  # diagnostics on stderr, the summary on stdout
+    assert "error: missing-beat: goto 'nowhere'" in captured.err
+    assert "fix the errors first" in captured.out and "error:" not in captured.out
 
 
 def test_clean_file_exits_zero(tmp_path, capsys):
@@ -157,3 +161,17 @@ def test_hostile_text_in_conditions_is_printed_inert(tmp_path, capsys, condition
     path.write_text(text, encoding="utf-8")
     main(["lint", str(path)])
     assert "\x1b" not in capsys.readouterr().out
+
+
+def test_a_value_cut_by_a_hashtag_comment_is_a_warning(tmp_path, capsys):
+    text = STARTER.read_text(encoding="utf-8")
+    assert '    from: "@maple_mum"\n' in text
+    path = tmp_path / "cut.yaml"
+    path.write_text(text.replace('    from: "@maple_mum"\n', '    from: "@maple_mum"\n    delivery: Team chat #social-desk\n'
+                                 '    to: Social team # an ordinary comment\n', 1), encoding="utf-8")
+    assert main(["lint", str(path)]) == 1
+    out = capsys.readouterr().err
+    line = line_of(path, "#social-desk")
+    assert (f"{path}:{line}:25: warning: cut-by-comment: '#social-desk' is read as a comment, so the value is only "
+            "'Team chat'; put the whole value in quotes: \"Team chat #social-desk\"") in out
+    assert out.count("cut-by-comment") == 1  # `# an ordinary comment` is a comment

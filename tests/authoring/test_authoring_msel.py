@@ -60,7 +60,9 @@ def keys(scenario):
 
 
 def test_msel_columns_come_first():
-    rows = list(csv.reader(io.StringIO(msel.export_csv(load_scenario(STARTER)))))
+    sheet = msel.export_csv(load_scenario(STARTER))
+    assert sheet.startswith("\ufeffSeq,")  # UTF-8 with a byte-order mark: spreadsheets pick the right encoding
+    rows = list(csv.reader(io.StringIO(sheet.removeprefix("\ufeff"))))
     assert rows[0][:10] == ["Seq", "Time", "Inject type", "Delivery method", "From", "To", "Description",
                             "Expected player action", "Objective", "Contingency"]
     assert rows[1][:3] == ["1", "T+30m", "post"] and rows[1][10] == "me_too"
@@ -70,7 +72,7 @@ def test_round_trip_through_the_cli(tmp_path, capsys):
     source = rich(tmp_path)
     sheet = tmp_path / "msel.csv"
     assert main(["msel", "export", str(source), "-o", str(sheet)]) == 0
-    assert f"wrote {sheet} (3 injects)" in capsys.readouterr().out
+    assert f"wrote {sheet} (4 rows: 3 injects, 1 spillover)" in capsys.readouterr().out
     target = tmp_path / "target.yaml"
     shutil.copy(STARTER, target)
     before = target.read_text(encoding="utf-8")
@@ -153,12 +155,14 @@ def test_excel_bom_and_aliases(tmp_path):
     assert result.injects == ({"id": "msel-1", "at": 45.0, "kind": "news", "text": "Breaking"},)
 
 
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60).filter(lambda s: s.strip())
+# Control characters are made visible on export on purpose (test_export_neutralises_...), so they do not round-trip.
+PRINTABLE = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+TEXT = st.text(PRINTABLE, min_size=1, max_size=60).filter(lambda s: s.strip())
 
 
 @pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=TEXT, sender=st.text(st.characters(blacklist_categories=("Cs",)), max_size=30),
+@given(text=TEXT, sender=st.text(PRINTABLE, max_size=30),
        at=st.one_of(st.none(), st.integers(0, 5000), st.floats(0, 5000, allow_nan=False).map(lambda x: round(x, 3))),
        valence=st.floats(-1, 1, allow_nan=False), flag=st.booleans())
 def test_any_text_round_trips(tmp_path, text, sender, at, valence, flag):
@@ -183,6 +187,147 @@ def test_any_text_round_trips(tmp_path, text, sender, at, valence, flag):
     msel.write_into(path, back)
     assert keys(load_scenario(path)) == keys(loaded)
     assert "&" not in yaml_text.split("\n")[0] and scenario.id == "stock-check"
+
+
+# ---------------------------------------------------------------- issue 16 and issue 17 item 8
+
+HOSTILE = '''injects:
+  - id: evil
+    at: 5m
+    from: "+cmd|' /C calc'!A0"
+    to: "@SUM(A1:A9)"
+    delivery: "-2+3"
+    text: "=HYPERLINK(\\"http://x\\",\\"click\\") \\e]0;pwned\\a \\e[31mred\\e[0m \\u202eevil"
+'''
+
+
+def hostile(tmp_path) -> Path:
+    text = STARTER.read_text(encoding="utf-8")
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text[: text.index("injects:")] + HOSTILE + "\n" + text[text.index("objectives:"):], encoding="utf-8")
+    return path
+
+
+def test_export_neutralises_formulas_and_escapes_on_stdout_and_in_files(tmp_path, capfdbinary):
+    source = hostile(tmp_path)
+    assert main(["msel", "export", str(source)]) == 0
+    out = capfdbinary.readouterr().out
+    sheet = tmp_path / "m.csv"
+    assert main(["msel", "export", str(source), "-o", str(sheet)]) == 0
+    for raw in (out, sheet.read_bytes()):
+        assert raw.startswith(b"\xef\xbb\xbf")
+        assert b"\x1b" not in raw and b"\x07" not in raw and "\u202e".encode() not in raw
+        rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+        row = dict(zip(rows[0], rows[1], strict=True))
+        for column in ("Description", "From", "To", "Delivery method"):
+            assert row[column].startswith("'"), (column, row[column])  # a spreadsheet shows it as text
+        assert "\\x1b]0;pwned\\x07" in row["Description"] and "\\u202e" in row["Description"]
+    # and it imports back as the (visible) text, without the quote mark
+    result = msel.import_csv(sheet.read_text(encoding="utf-8"), "m.csv")
+    assert result.injects[0]["from"] == "+cmd|' /C calc'!A0"
+    assert result.injects[0]["text"].startswith('=HYPERLINK("http://x","click") \\x1b]0;pwned')
+
+
+def test_xlsx_export_stores_text_and_imports_back(tmp_path, capsys):
+    openpyxl = pytest.importorskip("openpyxl")
+    source = hostile(tmp_path)
+    book_path = tmp_path / "m.xlsx"
+    assert main(["msel", "export", str(source), "-o", str(book_path)]) == 0
+    sheet = openpyxl.load_workbook(book_path).active
+    header = [c.value for c in sheet[1]]
+    evil = {header[i]: c for i, c in enumerate(sheet[2])}
+    assert evil["Description"].data_type == "s" and "\x1b" not in evil["Description"].value
+    assert evil["Seq"].value == 1 and evil["Valence"].value == -0.3  # numbers stay numbers
+    # a whole scenario round-trips through a workbook
+    target = tmp_path / "t.yaml"
+    shutil.copy(STARTER, target)
+    before = target.read_text(encoding="utf-8")
+    assert main(["msel", "export", str(STARTER), "-o", str(book_path)]) == 0
+    assert main(["msel", "import", str(book_path), "-o", str(target)]) == 0
+    assert target.read_text(encoding="utf-8") == before
+
+
+def test_xlsx_without_openpyxl_says_what_to_install(tmp_path, capsys, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "openpyxl", None)
+    assert main(["msel", "export", str(STARTER), "-o", str(tmp_path / "m.xlsx")]) == 1
+    err = capsys.readouterr().err
+    assert "crisis: error: --format xlsx needs openpyxl: pip install 'crisis-tabletop[xlsx]'" in err
+    assert not (tmp_path / "m.xlsx").exists()
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "scenarios").glob("*.yaml")), ids=lambda p: p.stem)
+def test_importing_its_own_export_leaves_every_bundled_scenario_byte_identical(tmp_path, path):
+    from simulator.format.yamlsafe import load_path
+
+    sheet = msel.export_csv(load_scenario(path), msel.extras_of(load_path(path).data))
+    result = msel.import_csv(sheet, "m.csv")
+    assert not result.diagnostics
+    text = path.read_text(encoding="utf-8")
+    assert msel.edit_yaml(text, result) == text
+
+
+def test_one_changed_cell_changes_one_line_and_keeps_comments_quotes_and_spelling(tmp_path):
+    target = tmp_path / "t.yaml"
+    text = STARTER.read_text(encoding="utf-8").replace("injects:\n", "injects:\n  # planners: keep this note\n", 1)
+    target.write_text(text, encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(msel.export_csv(load_scenario(target)).removeprefix("\ufeff"))))
+    rows[1][rows[0].index("Description")] = "Edited in the spreadsheet"
+    spill = next(r for r in rows if r[2] == "spillover")
+    spill[rows[0].index("Condition")] = "negative_reach >= 950"
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    msel.write_into(target, msel.import_csv(buffer.getvalue(), "m.csv"))
+    after = target.read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(text.splitlines(), after, strict=True) if a != b]
+    assert len(changed) == 2, changed
+    assert changed[0] == ("      threshold: 800", "      threshold: 950")  # ripple: comes first in the file
+    assert changed[1] == ('    text: "Same thing happened to me last month at Harbor Home. The website lies."',
+                          '    text: "Edited in the spreadsheet"')  # still double-quoted
+    assert "  # planners: keep this note" in after
+    assert load_scenario(target).ripple.spillovers[0].threshold == 950
+
+
+def test_spillovers_are_rows_of_their_own(capsys):
+    assert main(["msel", "export", str(STARTER)]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out.removeprefix("\ufeff"))))
+    row = dict(zip(rows[0], rows[-1], strict=True))
+    assert row["Inject type"] == "spillover" and row["Inject ID"] == "parent_forum"
+    assert row["Condition"] == "negative_reach >= 800" and row["Delay"] == "1h 30m" and row["From"] == "parent_bloggers"
+    assert row["Title"].startswith("Parents' forum") and row["Platform"] == "forum"
+
+
+def test_hseep_headers_and_own_columns_are_kept(tmp_path, capsys):
+    sheet = tmp_path / "hseep.csv"
+    sheet.write_text("Event #,Scenario Time,Inject Mode,Message,Notes,Owner\n"
+                     "1,T+45m,Phone,Store manager calls back,Check the script first,Dana\n", encoding="utf-8")
+    target = tmp_path / "t.yaml"
+    shutil.copy(STARTER, target)
+    assert main(["msel", "import", str(sheet), "-o", str(target)]) == 0
+    assert "spillovers left as they were" in capsys.readouterr().out
+    [inject] = load_scenario(target).injects
+    assert (inject.at, inject.delivery, inject.text) == (45.0, "Phone", "Store manager calls back")
+    assert "Notes: Check the script first" in target.read_text(encoding="utf-8")
+    assert main(["msel", "export", str(target)]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out.removeprefix("\ufeff"))))
+    assert rows[0][-2:] == ["Notes", "Owner"] and rows[1][-2:] == ["Check the script first", "Dana"]
+
+
+@pytest.mark.parametrize(("header", "meant"), [("Mesage", "Description"), ("Scenario Tme", "Time"),
+                                               ("Inject Mdoe", "Delivery method"), ("Descripton", "Description")])
+def test_near_miss_headers_suggest_the_column_they_mean(header, meant):
+    result = msel.import_csv(f"Seq,Time,{header}\n1,10m,x\n" if meant != "Time" else f"Seq,{header},Description\n1,10m,x\n")
+    assert any(f"unknown column '{header}' (did you mean '{meant}'?)" in d.message for d in result.diagnostics), result.diagnostics
+
+
+def test_an_unterminated_quote_is_an_error_at_its_row(tmp_path, capsys):
+    sheet = tmp_path / "q.csv"
+    sheet.write_text('Seq,Time,Description\n1,10m,fine\n2,20m,"never closed\n3,30m,swallowed\n', encoding="utf-8")
+    target = tmp_path / "t.yaml"
+    shutil.copy(STARTER, target)
+    before = target.read_text(encoding="utf-8")
+    assert main(["msel", "import", str(sheet), "-o", str(target)]) == 1
+    assert f"{sheet}:3:1: error: csv: a quoted cell starts on this row and is never closed" in capsys.readouterr().err
+    assert target.read_text(encoding="utf-8") == before
 
 
 def test_conditional_text_and_brand_voice_round_trip_through_the_sheet(tmp_path):

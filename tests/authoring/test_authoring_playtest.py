@@ -90,7 +90,7 @@ def test_invalid_playtest_file_reports_positions(tmp_path, capsys):
     path = copy_starter(tmp_path)
     (tmp_path / "stock-check.playtest.yaml").write_text("tests:\n  - name: x\n    expect: {outcom: satisfied}\n", encoding="utf-8")
     assert main(["test", str(path)]) == 1
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     assert "stock-check.playtest.yaml:3:14: error: unknown-key: unknown key 'outcom'" in out
     assert "(did you mean 'outcome'?)" in out
 

@@ -65,7 +65,7 @@ def test_playbook_uses_the_teams_decisions(scenario, team):
     assert "$20 credit for the wasted trip (50," in text  # what the team gave, with its value
     assert "The team followed up at T+" in text
     assert "No profanity, no personal attacks." in text  # the brand's own guidelines
-    assert "| Executive | Eve | remedies worth more than 100 (up to 1000); to approve delivery |" in text
+    assert "| Executive | Eve | remedies worth more than 100 (up to 1000); to approve Free same-day delivery |" in text  # the label, not the id
     assert "2025-03-14" in text
 
 

@@ -226,3 +226,27 @@ def test_the_hostile_sentence_is_the_judges_reason_when_nothing_was_offered(star
         assert last.suggestion_id and not last.same
     else:
         assert last.reason and last.verdict == "broken" and last.rule
+
+
+def test_timeline_markers_never_overlap_each_other_the_titles_or_the_edge(starter):
+    # six moves within a few minutes: the markers need several rows
+    actions = [Reply(f"Dan, sorry, point {i}: what item were you looking for?") for i in range(6)]
+    session = run(starter, actions, seed=7)
+    svg = report.chart_timeline(session)
+    view_w, view_h = (float(v) for v in re.search(r'viewBox="0 0 ([\d.]+) ([\d.]+)"', svg).groups())
+    circles = [(float(x), float(y)) for x, y in re.findall(r'<circle cx="([\d.]+)" cy="([\d.]+)" r="8"', svg)]
+    assert len(circles) == 6
+    for i, (ax, ay) in enumerate(circles):
+        assert ay - 8 > 18, "a marker covers the 'People reached' title"
+        for bx, by in circles[i + 1:]:
+            assert (ax - bx) ** 2 + (ay - by) ** 2 >= 16 ** 2, "two markers overlap"
+    labels = re.findall(r'<text x="([\d.]+)" y="[\d.]+" text-anchor="(start|middle|end)" font-size="11" fill="[^"]+">T\+([^<]+)</text>', svg)
+    assert labels and labels[-1][1] == "end" and float(labels[-1][0]) <= view_w and labels[0][1] == "start"
+    assert float(re.search(r'<svg[^>]*viewBox="0 0 [\d.]+ ([\d.]+)"', svg).group(1)) == view_h
+
+
+def test_the_html_report_keeps_headings_with_what_follows_in_print():
+    css = report.CSS
+    assert "@media print" in css and "h2::after" in css and "tr, th, td { break-inside: avoid" in css
+    assert "overflow-wrap: anywhere" not in css  # long words wrap, short ones are never cut mid-word
+    assert not re.search(r"[^-]size:", css)  # no @page size forced: A4 and Letter both print

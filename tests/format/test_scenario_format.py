@@ -129,3 +129,44 @@ def test_scenario_file_paths_are_reported(tmp_path):
         load_scenario(path)
     assert info.value.diagnostics[0].path == str(path)
     assert Path(info.value.diagnostics[0].path).name == "x.yaml"
+
+
+def _line_of(text: str, needle: str) -> int:
+    return next(n for n, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+@pytest.mark.parametrize(("when", "offset", "hint"), [
+    ('"replies = 0"', 8, "use '==' to compare ('=' alone is not allowed)"),
+    ('"t > 3 && replies == 0"', 6, "use 'and' instead of '&&'"),
+    ('"t > 3 || !knows_item"', 6, "use 'or' instead of '||'"),
+    ("t > 3 and replies = 0", 18, "use '=='"),
+])
+def test_condition_errors_point_at_their_column_with_a_hint(when, offset, hint):
+    text = _starter_with(('    when: "replies == 0"', f"    when: {when}"))
+    [error] = _errors(text)
+    line = _line_of(text, f"    when: {when}")
+    col = len("    when: ") + 1 + when.startswith('"') + offset
+    assert error.startswith(f"s.yaml:{line}:{col}: error: condition: in injects.0.when: not a valid expression: {hint}"), error
+
+
+def test_an_unknown_name_in_a_condition_points_at_the_name():
+    text = _starter_with(('    when: "replies == 0"', '    when: "t > 3 and replys == 0"'))
+    [error] = _errors(text)
+    col = len('    when: "') + 1 + len("t > 3 and ")
+    assert error == (f"s.yaml:{_line_of(text, 'replys')}:{col}: error: unknown-name: condition reads 'replys', "
+                     "which is neither declared in state: nor built in (did you mean 'replies'?)")
+    text = _starter_with(('    when: "replies == 0"', "    when: zzz == 0"))
+    [error] = _errors(text)
+    assert "condition reads 'zzz'" in error and "declare it under state:" in error
+
+
+@pytest.mark.parametrize(("text", "line", "hint"), [
+    ("id: x\ntitle: y\n\tfoo: 1\n", 3, "YAML indents with spaces, never tabs"),
+    ("id: x\ntitle: @bob\n", 2, "a value that starts with @ must be in quotes"),
+    ("id: x\ntitle: `bob`\n", 2, "a value that starts with ` must be in quotes"),
+    ("id: x\ntitle: Note: this\n", 2, "a value that contains ': ' must be in quotes"),
+    ("id: x\ntags: {a: Team #1, b: 2}\ntitle: y\n", 3, "' #' starts a comment in YAML"),
+])
+def test_yaml_syntax_errors_carry_a_hint(text, line, hint):
+    [error] = _errors(text)
+    assert error.startswith(f"s.yaml:{line}:") and "error: yaml-syntax:" in error and hint in error, error

@@ -149,6 +149,6 @@ async def test_home_starts_a_team_drill_with_role_assignment():
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        await pilot.press("t")
+        await pilot.press("ctrl+t")
         await settle(pilot)
         assert isinstance(app.screen, RoleAssignment)

@@ -204,7 +204,7 @@ async def test_resume_after_an_abrupt_exit(tmp_path):
         home = app.screen
         assert isinstance(home, HomeScreen)
         assert home.query_one("#resume").option_count == 1
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         play = app.screen
         assert isinstance(play, PlayScreen)

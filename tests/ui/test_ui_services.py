@@ -60,7 +60,7 @@ async def test_resuming_a_drill_reopens_it_as_a_drill_with_its_pending_approval(
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         await settle(pilot)
         for _ in range(4):  # the room is asked its questions first, then the approval
             if isinstance(app.screen, ApprovalModal):

@@ -105,7 +105,7 @@ def test_history_screen(snap_compare, size):
 
     async def run_before(pilot):
         await pilot.pause()
-        await pilot.press("h")
+        await pilot.press("ctrl+o")
         await settle(pilot)
 
     assert snap_compare(_app(), terminal_size=SIZES[size], run_before=run_before)

@@ -21,6 +21,7 @@ from simulator import services
 from simulator.evaluate.examples import examples
 from simulator.evaluate.scoring import score
 from simulator.format.durations import format_duration
+from simulator.format.textsafe import clip
 from simulator.ui.messages import Scored, ScoreFailed, SessionFailed
 from simulator.ui.screens.help import HelpScreen
 from simulator.ui.screens.modals import MessageModal
@@ -236,7 +237,7 @@ def _turning(card):
     for tp in card.turning_points:
         mark = ("▲ helped", "bold $success") if tp.helped else ("▼ hurt", "bold $error")
         rows.append(assemble((f"T+{format_duration(tp.t):<7}", "$text-muted"), mark, (f"  ({words(tp.kind)})", "$text-muted")))
-        rows.append(assemble("   ", ("“" + tp.text[:300] + "”", "italic")))
+        rows.append(assemble("   ", ("“" + clip(tp.text, 300) + "”", "italic")))
         detail = f"   negative reach {tp.effect_negative_reach:+,} · sentiment {tp.effect_sentiment:+.2f}"
         if tp.outcome_with != tp.outcome_without:
             detail += f" · without it: {words(tp.outcome_without)}"
@@ -273,7 +274,7 @@ def _rules(card):
         tally = card.rules.get(str(r.number), {"kept": 0, "broken": 0})
         kept, broken = tally["kept"], tally["broken"]
         mark = ("✗", "bold $error") if broken else (("✓", "bold $success") if kept else ("·", "$text-muted"))
-        rows.append(assemble(mark, f" {r.number} {r.title[:28]:<28}", f"{kept:>5}  {broken:>6}"))
+        rows.append(assemble(mark, f" {r.number} {clip(r.title, 28):<28}", f"{kept:>5}  {broken:>6}"))
     return lines(*rows)
 
 
@@ -287,7 +288,7 @@ def _findings(card):
         for f in card.improvements[:6]:
             rows.append(assemble(("- ", "$error"), f.text))
             if f.quote:
-                rows.append(assemble("   ", ("“" + f.quote[:200] + "”", "italic $text-muted")))
+                rows.append(assemble("   ", ("“" + clip(f.quote, 200) + "”", "italic $text-muted")))
             if f.question:
                 q = next((q for q in QUESTIONS if q.number == f.question), None)
                 if q:

@@ -13,11 +13,12 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Footer, Markdown, Static
 
 from simulator import services
 from simulator.evaluate import drill as D
 from simulator.evaluate.scoring import score
+from simulator.format.durations import format_duration
 from simulator.ui.screens.debrief import DebriefScreen
 from simulator.ui.screens.drill_fork import ForkScreen
 from simulator.ui.text import assemble, clean, lines, plain
@@ -47,7 +48,7 @@ class DrillDebriefScreen(Screen):
     def compose(self):
         with VerticalScroll(id="drill-debrief"):
             yield Static(plain("The drill is over: writing the playbook…", "bold"), id="drill-summary")
-            yield Static("", id="drill-playbook")
+            yield Markdown("", id="drill-playbook", open_links=False)  # rendered: no `&amp;` or `\_` on screen
         yield Footer()
 
     def on_mount(self) -> None:
@@ -76,7 +77,7 @@ class DrillDebriefScreen(Screen):
         rows.append(plain("The seven questions, as they came up", "bold"))
         for p in points:
             said = "; ".join(f"{clean(a.who)}: “{clean(a.text)}”" for a in p.answers) or "not answered"
-            rows.append(assemble((f"Q{p.question} {p.title}", "bold"), f" (T+{p.t:.0f}m, {clean(p.reason)}) ",
+            rows.append(assemble((f"Q{p.question} {p.title}", "bold"), f" (T+{format_duration(p.t)}, {clean(p.reason)}) ",
                                  (said, "" if p.answers else "$warning")))
         if not points:
             rows.append(plain("None of the questions came up.", "italic"))
@@ -91,7 +92,7 @@ class DrillDebriefScreen(Screen):
         summary, text = message.summary
         self.query_one("#drill-summary", Static).update(lines(summary, "", assemble(("Playbook written to ", "bold"),
                                                                                      clean(message.path))))
-        self.query_one("#drill-playbook", Static).update(lines(*(plain(line) for line in text.splitlines())))
+        self.query_one("#drill-playbook", Markdown).update(text)
 
     def action_fork(self) -> None:
         self.app.push_screen(ForkScreen(self.session))

@@ -15,6 +15,7 @@ from textual.widgets import Button, Footer, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from simulator.format.durations import format_duration, parse_duration
+from simulator.format.textsafe import clip
 from simulator.ui.text import assemble, clean, plain
 
 PRESSURE = {
@@ -54,7 +55,7 @@ class FacilitatorConsole(ModalScreen):
                     when = f"T+{format_duration(inject.at)}" if inject.at is not None else "on condition"
                     done = " (fired)" if inject.id in self.fired else ""
                     options.append(Option(assemble((f"{clean(inject.sender or inject.kind)}", "bold"), f" · {when}{done}: ",
-                                                   clean(inject.text)[:90]), id=inject.id))
+                                                   clip(clean(inject.text), 90)), id=inject.id))
                 yield OptionList(*options, id="injects") if options else Static(plain("This scenario has no injects.", "italic"))
                 with Horizontal(classes="dialog-row"):
                     yield Label("Custom inject")

@@ -80,7 +80,7 @@ class ForecastScreen(ModalScreen):
             return
         self.worst = message.worst
         self.query_one("#forecast-progress", ProgressBar).display = False
-        self.query_one("#forecast-chart", WorstCaseChart).show(message.worst)
+        self.query_one("#forecast-chart", WorstCaseChart).show(message.worst, self.position.scenario)
 
     def action_more(self) -> None:
         if self.worst is None:

@@ -19,14 +19,15 @@ from textual.widgets.option_list import Option
 
 from simulator.evaluate.drill import DrillError, decisions, fork
 from simulator.format.durations import format_duration
+from simulator.format.textsafe import clip
 from simulator.ui.text import assemble, clean, lines, plain
 
 
 def side_by_side(result):
     """Content for a `drill.Fork`: the changed decision, then one row per measure."""
     at = result.at
-    rows = [assemble(("Decision ", "bold"), f"{at.n} at T+{format_duration(at.t)}: ", (clean(at.label)[:100], "italic")),
-            assemble(("instead: ", "$text-muted"), clean(json.dumps(result.alternative_step, ensure_ascii=False))[:120]),
+    rows = [assemble(("Decision ", "bold"), f"{at.n} at T+{format_duration(at.t)}: ", (clip(clean(at.label), 100), "italic")),
+            assemble(("instead: ", "$text-muted"), clip(clean(json.dumps(result.alternative_step, ensure_ascii=False)), 120)),
             plain("then closed the case" if result.then == "finish" else
                   f"then the team's later moves ({result.dropped} no longer applied)", "$text-muted"), ""]
     rows.append(assemble((f"{'':<18}", ""), (f"{'what the team did':>18}", "bold"), (f"{'what if':>12}", "bold"),
@@ -62,7 +63,7 @@ class ForkScreen(ModalScreen):
             yield Static(plain("What if? Fork from a decision", "bold"), classes="dialog-title")
             yield Static(plain("Pick a decision, write what the team could have done instead (a reply, or an action as "
                                'JSON such as {"escalate": "legal"}), press enter.'), classes="dialog-hint")
-            options = [Option(assemble(f"{d.n:>2}  T+{format_duration(d.t):<7} ", (d.kind, "bold"), "  ", clean(d.label)[:80]),
+            options = [Option(assemble(f"{d.n:>2}  T+{format_duration(d.t):<7} ", (d.kind, "bold"), "  ", clip(clean(d.label), 80)),
                               id=str(d.n)) for d in self.decisions]
             if options:
                 yield OptionList(*options, id="fork-decisions")

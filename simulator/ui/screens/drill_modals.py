@@ -14,6 +14,7 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from simulator.evaluate.drill import DrillError, team_of
 from simulator.format.durations import format_duration
+from simulator.format.textsafe import clip
 from simulator.ui.text import assemble, clean, lines, markup, plain
 
 
@@ -39,7 +40,7 @@ class RoleAssignment(ModalScreen):
                     with Horizontal(classes="dialog-row drill-seat"):
                         authority = f"up to {role.authority:g}"
                         delay = f"answers in {format_duration(role.delay)}" if role.delay else "at once"
-                        yield Label(assemble((clean(role.title)[:34], "bold"), f"  {authority}, {delay}"))
+                        yield Label(assemble((clip(clean(role.title), 34), "bold"), f"  {authority}, {delay}"))
                         yield Input(placeholder="name", id=f"seat-{role.id}", max_length=60)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Start the drill (ctrl+s)", variant="primary", id="start")

@@ -34,6 +34,7 @@ from simulator.ui.text import markup
 
 class DrillPlayScreen(PlayScreen):
     CSS_PATH = "../drill.tcss"
+    HELP_LINE = "h hide · a walk away · f follow-up · c console · v worst case · k question"
 
     BINDINGS = [
         *PlayScreen.BINDINGS,

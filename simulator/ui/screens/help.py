@@ -12,7 +12,7 @@ from simulator.world.rules import QUESTIONS, RULES
 
 KEYS = (
     ("1-9", "send the numbered suggested reply"),
-    ("r", "write a public reply (Enter sends, Esc cancels)"),
+    ("r", "write a public reply (Enter sends, ctrl+J starts a new line, Esc cancels)"),
     ("p", "write a private message (DM); the conversation opens in its own pane"),
     ("e", "escalate to a role (they answer after their delay)"),
     ("o", "offer a remedy from the catalogue (within your authority)"),

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from simulator.format.durations import format_duration
+from simulator.format.textsafe import clip
 from simulator.ui.text import assemble, clean, lines, markup, plain, words
 
 COLUMNS = (("started", 16), ("scenario", 26), ("trainee", 10), ("seed", 7), ("status", 13), ("score", 5), ("outcome", 10))
@@ -49,8 +50,8 @@ class HistoryScreen(Screen):
         for r in rows:
             score = f"{r.overall} {r.grade}" if r.overall is not None else "—"
             status = {"in_progress": f"paused T+{format_duration(r.sim_minutes)}", "finished": "finished", "corrupt": "corrupt"}.get(r.status, r.status)
-            table.add_row(*(Text(clean(cell)) for cell in (r.started.replace("T", " ")[:16], (r.title or r.scenario)[:40],
-                                                             r.trainee[:16], str(r.seed), status, score, words(r.outcome or ""))),
+            table.add_row(*(Text(clean(cell)) for cell in (r.started.replace("T", " ")[:16], clip(r.title or r.scenario, 40),
+                                                             clip(r.trainee, 16), str(r.seed), status, score, words(r.outcome or ""))),
                           key=r.id)
         self.query_one("#progress", Static).update(_progress(rows))
 
@@ -89,7 +90,7 @@ def _progress(rows):
     out = [plain("Progress per scenario (oldest → newest scores)", "bold")]
     for scenario_id, group in sorted(by_scenario.items()):
         scored = [r.overall for r in reversed(group) if r.overall is not None]
-        title = clean(group[0].title or scenario_id)[:34]
+        title = clip(clean(group[0].title or scenario_id), 34)
         if scored:
             trend = " ".join(str(s) for s in scored[-8:])
             best = max(scored)

@@ -18,14 +18,15 @@ TRACKS = (("onboarding", "ONBOARDING · short, play alone"), ("drill", "DRILL ·
 
 
 class HomeScreen(Screen):
+    # Typing anything filters, so every shortcut here is on a modifier or a function key: typing
+    # "house" or "the" must never open History or the team dialog.
     BINDINGS = [
         Binding("enter", "play", "Play", show=True),
-        Binding("slash", "filter", "Filter", key_display="/"),
-        Binding("r", "resume", "Resume"),
-        Binding("t", "drill", "Team drill"),
-        Binding("h", "history", "History"),
-        Binding("question_mark,f1", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
+        Binding("ctrl+r", "resume", "Resume", priority=True),
+        Binding("ctrl+t", "drill", "Team drill", priority=True),
+        Binding("ctrl+o", "history", "History", priority=True),
+        Binding("f1", "help", "Help"),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("escape", "clear_filter", "Clear filter", show=False),
     ]
     AUTO_FOCUS = "#scenarios"
@@ -38,7 +39,8 @@ class HomeScreen(Screen):
     def compose(self):
         yield Static(assemble(("Crisis Tabletop", "bold $accent"), ("  ·  answer angry customers in public, and learn why it works", "$text-muted")),
                      id="home-title")
-        yield Input(placeholder="Type to filter scenarios (title, id, tag)…", id="filter", compact=True)
+        yield Input(placeholder="Type to filter scenarios (title, id, tag)… shortcuts are ctrl+letter", id="filter", compact=True,
+                    select_on_focus=False)
         with Horizontal(id="home-main"):
             with Vertical(id="home-left"):
                 yield OptionList(id="scenarios")
@@ -49,7 +51,7 @@ class HomeScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one("#scenarios").border_title = "Scenarios"
-        self.query_one("#resume").border_title = "Resume an interrupted session (r)"
+        self.query_one("#resume").border_title = "Resume an interrupted session (ctrl+r)"
         self.query_one("#home-detail").border_title = "About"
         self.refresh_lists()
 
@@ -125,9 +127,7 @@ class HomeScreen(Screen):
                 listing.action_cursor_down() if event.key == "down" else listing.action_cursor_up()
                 event.stop()
             return
-        own_keys = {key for binding in self.BINDINGS for key in binding.key.split(",")}
-        if event.character and event.character.isprintable() and not event.character.isspace() \
-                and event.key not in own_keys:
+        if event.character and event.character.isprintable() and not event.character.isspace():
             filter_box.focus()
             filter_box.insert_text_at_cursor(event.character)
             event.stop()

@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 
 from simulator.format import actions as A
 from simulator.format.durations import format_duration, parse_duration
+from simulator.format.textsafe import clip
 from simulator.ui.text import assemble, lines, plain
 
 
@@ -248,7 +249,7 @@ class HideModal(_Modal):
             note = "Community guidelines are posted." if self._guidelines else "No community guidelines are posted: hiding may be noticed."
             yield Static(plain(note + " Pick a post (Enter)."), classes="dialog-hint")
             yield OptionList(*(Option(lines(assemble((f"{e.item} ", "$text-muted"), (e.author, "bold")),
-                                            plain("  " + e.text[:160])), id=e.item) for e in self._entries), id="posts")
+                                            plain("  " + clip(e.text, 160))), id=e.item) for e in self._entries), id="posts")
             yield Input(placeholder="Tell them why (optional; sent to them privately)", max_length=A.MAX_TEXT, id="tell")
         yield Footer()
 

@@ -39,7 +39,7 @@ from simulator.ui.screens.modals import (
 from simulator.ui.text import clean, markup
 from simulator.ui.view import View, build_view
 from simulator.ui.widgets.coach import CoachBar
-from simulator.ui.widgets.composer import Composer
+from simulator.ui.widgets.composer import IDLE_SUBTITLE, Composer
 from simulator.ui.widgets.customer import CustomerCard
 from simulator.ui.widgets.feed import Feed, PrivatePane
 from simulator.ui.widgets.ripple import RipplePanel
@@ -59,12 +59,14 @@ class PlayScreen(Screen):
     COMMANDS = {PlayCommands}
     AUTO_FOCUS = "#feed"
 
+    HELP_LINE = IDLE_SUBTITLE  # the composer's bottom border: the keys the footer has no room for
     BINDINGS = [
         Binding("r", "reply", "Reply"),
         Binding("t", "reply_to", "Reply to a post", show=False),
         Binding("p", "private", "DM"),
         Binding("e", "escalate", "Escalate"),
         Binding("o", "offer", "Offer"),
+        # Shown in the composer's help line (its bottom border), which fits at 80 columns where the footer does not.
         Binding("h", "hide", "Hide", show=False),
         Binding("a", "walk_away", "Walk away", show=False),
         Binding("f", "follow_up", "Follow-up", show=False),
@@ -108,7 +110,7 @@ class PlayScreen(Screen):
                 yield RipplePanel(id="ripple")
         yield CoachBar(id="coach")
         yield Suggestions(id="suggestions")
-        yield Composer(blink=self._blink, id="composer")
+        yield Composer(blink=self._blink, id="composer", help_line=self.HELP_LINE)
         yield Footer()
 
     def on_mount(self) -> None:

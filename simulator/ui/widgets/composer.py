@@ -1,4 +1,9 @@
-"""Where the trainee writes: a public reply, a DM, a walk-away line or a follow-up."""
+"""Where the trainee writes: a public reply, a DM, a walk-away line or a follow-up.
+
+A multi-line box (Textual's TextArea) that wraps instead of scrolling sideways and grows up to
+four lines: Enter sends, and shift+Enter, alt+Enter or ctrl+J starts a new line (ctrl+J works in
+every terminal; shift+Enter only where the terminal reports it).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Input
+from textual.widgets import TextArea
 
 from simulator.format.actions import MAX_TEXT
 
@@ -19,17 +24,47 @@ MODES = {
     "walk_away": ("Walk away: your last word", "A graceful last word that leaves the door open, then Enter"),
     "follow_up": ("Follow-up post", "A visible post for the aftermath, then Enter"),
 }
+NEWLINE_KEYS = ("shift+enter", "alt+enter", "ctrl+j")
+WRITING_HINT = "Enter sends · ctrl+J new line · Esc cancels"
+IDLE_TITLE = "Write: r public reply · p DM · 1-9 suggestion"
+IDLE_SUBTITLE = "h hide · a walk away · f follow-up · w wait · d done · ? help"
+
+
+class ReplyArea(TextArea):
+    """A TextArea where Enter sends (posts `Submitted`) and shift/alt+Enter or ctrl+J adds a line."""
+
+    @dataclass
+    class Submitted(Message):
+        area: ReplyArea
+        value: str
+
+        @property
+        def control(self) -> ReplyArea:
+            return self.area
+
+    async def _on_key(self, event) -> None:
+        if event.key == "enter":
+            event.stop()
+            event.prevent_default()
+            self.post_message(self.Submitted(self, self.text))
+            return
+        if event.key in NEWLINE_KEYS:
+            event.stop()
+            event.prevent_default()
+            self.insert("\n")
+            return
+        await super()._on_key(event)
 
 
 class Composer(Vertical):
     """Owns the text input; tells its screen what was written with a `Sent` message."""
 
     DEFAULT_CSS = """
-    Composer { height: 3; border: round $panel-lighten-2; padding: 0 1; }
+    Composer { height: auto; border: round $panel-lighten-2; padding: 0 1; }
     Composer:focus-within { border: round $accent; }
     Composer.private { border: round $warning; }
-    Composer Input { border: none; height: 1; padding: 0; background: transparent; }
-    Composer Input:focus { border: none; }
+    Composer ReplyArea { border: none; height: auto; min-height: 1; max-height: 4; padding: 0; background: transparent; }
+    Composer ReplyArea:focus { border: none; }
     """
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
@@ -45,12 +80,14 @@ class Composer(Vertical):
     class Cancelled(Message):
         mode: str
 
-    def __init__(self, *, blink: bool = True, id: str | None = None):
+    def __init__(self, *, blink: bool = True, id: str | None = None, help_line: str = IDLE_SUBTITLE):
         super().__init__(id=id)
         self._blink = blink
+        self._help_line = help_line  # the moves the footer has no room for, on the bottom border
 
     def compose(self):
-        field = Input(placeholder="Press r to write a public reply", max_length=MAX_TEXT, id="composer-input")
+        field = ReplyArea(placeholder="Press r to write a public reply", id="composer-input", soft_wrap=True,
+                          compact=True, highlight_cursor_line=False, show_line_numbers=False)
         field.cursor_blink = self._blink
         yield field
 
@@ -60,32 +97,39 @@ class Composer(Vertical):
     def watch_mode(self, mode: str) -> None:
         title, hint = MODES.get(mode, MODES["reply"])
         self.border_title = title
+        self.border_subtitle = WRITING_HINT
         self.set_class(mode == "private", "private")
         if self.is_mounted:
-            self.query_one(Input).placeholder = hint
+            self.query_one(ReplyArea).placeholder = hint
 
     def open(self, mode: str, text: str = "") -> None:
         """Start writing; `text` puts back words that were not sent (a cancelled confirmation)."""
         self.mode = mode
-        box = self.query_one(Input)
+        box = self.query_one(ReplyArea)
         if text:
-            box.value = text
+            box.text = text
+            box.move_cursor(box.document.end)
         box.focus()
 
     def rest(self) -> None:
         """Back to the idle look after sending or cancelling."""
-        self.border_title = "Write: r public reply · p DM · 1-9 suggestion"
+        self.border_title = IDLE_TITLE
+        self.border_subtitle = self._help_line
         self.set_class(False, "private")
-        self.query_one(Input).placeholder = "Press r to write a public reply"
+        self.query_one(ReplyArea).placeholder = "Press r to write a public reply"
 
-    @on(Input.Submitted, "#composer-input")
-    def _send(self, event: Input.Submitted) -> None:
+    @on(ReplyArea.Submitted, "#composer-input")
+    def _send(self, event: ReplyArea.Submitted) -> None:
         event.stop()
         text = event.value.strip()
         if not text:
             self.app.bell()
             return
-        event.input.value = ""
+        if len(text) > MAX_TEXT:
+            self.app.bell()
+            self.notify(f"That is {len(text):,} characters; a reply holds at most {MAX_TEXT:,}.", severity="warning")
+            return
+        event.area.clear()
         self.post_message(self.Sent(self.mode, text))
 
     def action_cancel(self) -> None:

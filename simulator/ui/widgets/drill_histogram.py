@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from simulator.ui.text import assemble, lines
+from simulator.ui.text import assemble, lines, words
 
 BAR = 28
 
 
-def chart(worst, bins: int = 12):
-    """Content for a `drill.WorstCase`: the bars, then the percentiles and the news chance."""
+def chart(worst, bins: int = 12, names: dict | None = None):
+    """Content for a `drill.WorstCase`: the bars, then the percentiles and the news chance.
+
+    `names` maps spillover ids to the headlines a person reads (else the id in words)."""
+    names = names or {}
     rows = [assemble(("negative reach", "bold"), "       ", ("█ do nothing", "$error"), "   ", ("▒ current course", "$success"))]
     hist = worst.histogram(bins)
     peak = max((max(n, c) for _, _, n, c in hist), default=0) or 1
@@ -29,7 +32,7 @@ def chart(worst, bins: int = 12):
         rows.append(assemble((f"{course.label:<15}", "bold"), f" p50 {nr.p50:>8,.0f}  p90 {nr.p90:>8,.0f}  p99 {nr.p99:>8,.0f}",
                              "   ", (news, "$warning" if course.news else "")))
     for course in (worst.nothing, worst.current):
-        risks = ", ".join(f"{r.spec_id} {r.p:.0%}" for r in course.result.spillovers)
+        risks = ", ".join(f"{names.get(r.spec_id) or words(r.spec_id)} {r.p:.0%}" for r in course.result.spillovers)
         if risks:
             rows.append(assemble((f"{course.label:<15}", "$text-muted"), f" spillover risk: {risks}"))
     return lines(*rows)
@@ -40,5 +43,6 @@ class WorstCaseChart(Static):
     WorstCaseChart { height: auto; }
     """
 
-    def show(self, worst) -> None:
-        self.update(chart(worst))
+    def show(self, worst, scenario=None) -> None:
+        names = {s.id: s.title for s in scenario.ripple.spillovers if s.title} if scenario is not None else {}
+        self.update(chart(worst, names=names))

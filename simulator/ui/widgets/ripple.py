@@ -8,6 +8,7 @@ from __future__ import annotations
 from textual.containers import Vertical
 from textual.widgets import Label, Sparkline, Static
 
+from simulator.format.textsafe import clip
 from simulator.ui.text import arrow, assemble, lines, meter, words
 
 
@@ -54,7 +55,7 @@ class RipplePanel(Vertical):
         spark.display = spread
         spark.data = list(view.negative_history) if spread else [0.0]
         self.query_one(".spark-label", Label).update("negative reach over time" if spread else "no negative spread yet")
-        groups = [assemble((f"{words(gid)[:14]:<14} ", "$text-muted"), (meter(heat, 6), _heat_style(heat)), f" {heat * 100:3.0f}%")
+        groups = [assemble((f"{clip(words(gid), 14):<14} ", "$text-muted"), (meter(heat, 6), _heat_style(heat)), f" {heat * 100:3.0f}%")
                   for gid, heat in view.groups]
         self.query_one("#ripple-groups", Static).update(lines(*groups) if groups else "")
 
