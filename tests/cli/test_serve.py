@@ -100,7 +100,7 @@ def test_serve_usage_errors(fake_server, capsys):
 
 def test_serve_passes_the_client_cap(fake_server):
     pytest.importorskip("textual_serve")
-    assert main(["serve", "--max-clients", "3"]) == 0
+    assert main(["serve", "--tui", "--max-clients", "3"]) == 0
     assert fake_server.made[0].max_clients == 3
 
 
