@@ -374,7 +374,10 @@ def cmd_msel_import(args) -> int:
     from simulator.format.yamlsafe import YamlError, load_path
 
     try:
-        raw = Path(args.csv).read_bytes()
+        if not Path(args.csv).is_file():
+            raise Failure(f"{args.csv}:1:1: error: io: not a regular file")
+        with Path(args.csv).open("rb") as handle:
+            raw = handle.read(2_000_001)  # bounded: a FIFO or /dev/zero cannot hang or exhaust it
     except OSError as exc:
         raise Failure(f"{args.csv}:1:1: error: io: {exc.strerror or exc}") from None
     if len(raw) > 2_000_000:

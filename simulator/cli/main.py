@@ -138,6 +138,12 @@ def main(argv=None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:
+        if exc.errno in ENVIRONMENT_ERRNOS:  # the machine, not the program: say what it is
+            where = f"{exc.filename}: " if exc.filename else ""
+            print(f"crisis: error: {where}{exc.strerror or exc}{ENVIRONMENT_ERRNOS[exc.errno]}", file=sys.stderr)
+            return 1
+        return _internal(exc)
     except Exception as exc:  # a bug of ours: one line for the user, the traceback on request
         return _internal(exc)
 
