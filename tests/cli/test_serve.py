@@ -20,12 +20,12 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from helpers import CHROMIUM_FLAGS, chromium
 
 from simulator.cli import main
 from simulator.cli import serve as S
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = CHROMIUM_FLAGS
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
 
 
@@ -107,14 +107,6 @@ def test_serve_passes_the_client_cap(fake_server):
 # ---------------------------------------------------------------- end to end in Chromium
 
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.skip("no Chromium binary (apt-get install chromium; .ci/run does this): the served UI was not opened in a browser")
-
-
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -185,7 +177,7 @@ def _wait_text(page, screen: _Screen, needle: str, since: int = 0, seconds: floa
 @pytest.mark.browser
 @pytest.mark.slow
 def test_served_drill_in_headless_chromium(served, tmp_path):
-    binary = _chromium()
+    binary = chromium("the served UI was not opened in a browser")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
     port, proc = served
     url = f"http://127.0.0.1:{port}/"

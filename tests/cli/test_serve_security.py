@@ -10,8 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -20,14 +18,14 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from helpers import CHROMIUM_FLAGS, chromium, stop
 
 from simulator.ui import served as SV
 
 pytest.importorskip("textual_serve")
 aiohttp = pytest.importorskip("aiohttp")
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
+FLAGS = CHROMIUM_FLAGS
 
 
 # ---------------------------------------------------------------- the policy, without a server
@@ -152,13 +150,7 @@ def server(tmp_path):
                 time.sleep(0.2)
         yield port, proc
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGINT)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        stop(proc, 10)
 
 
 async def _get(url: str, **headers) -> tuple[int, dict]:
@@ -278,14 +270,6 @@ def test_clients_are_capped(server):
 # ---------------------------------------------------------------- from a page on another site, in Chromium
 
 
-def _chromium() -> str:
-    for name in ("chromium", "chromium-browser"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.skip("no Chromium binary (apt-get install chromium; .ci/run does this): the cross-site page was not opened")
-
-
 ATTACK_PAGE = """<!doctype html><title>pending</title><script>
 const ws = new WebSocket("ws://127.0.0.1:%(port)d/ws");
 let got = 0;
@@ -299,7 +283,7 @@ fetch("http://127.0.0.1:%(port)d/", {mode: "no-cors"}).catch(() => {});
 @pytest.mark.browser
 @pytest.mark.slow
 def test_a_page_on_another_origin_cannot_drive_the_server(server, tmp_path):
-    binary = _chromium()
+    binary = chromium("the cross-site page was not opened")
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     port, proc = server
     page_html = (ATTACK_PAGE % {"port": port}).encode()

@@ -6,11 +6,11 @@
 from __future__ import annotations
 
 import re
-import shutil
 import struct
 import subprocess
 
 import pytest
+from helpers import CHROMIUM_FLAGS, chromium
 
 from simulator.evaluate import report
 from simulator.evaluate.scoring import score
@@ -18,16 +18,7 @@ from simulator.headless import run
 
 pytestmark = pytest.mark.browser  # renders the report in headless Chromium
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
-
-
-def _chromium():
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        found = shutil.which(name)
-        if found:
-            return found
-    pytest.skip("no Chromium binary found (apt-get install chromium; .ci/run does this): the HTML report was not rendered")
+FLAGS = [*CHROMIUM_FLAGS, "--hide-scrollbars"]
 
 
 class _Forecast:
@@ -52,7 +43,7 @@ def _browse(binary, tmp_path, *args):
 
 
 def test_chromium_renders_the_charts(tmp_path, page):
-    binary = _chromium()
+    binary = chromium("the HTML report was not rendered")
     done = _browse(binary, tmp_path, "--dump-dom", page.as_uri())
     dom = done.stdout
     assert dom, done.stderr[-2000:]
@@ -64,7 +55,7 @@ def test_chromium_renders_the_charts(tmp_path, page):
 
 
 def test_chromium_screenshot_is_a_real_page(tmp_path, page):
-    binary = _chromium()
+    binary = chromium("the HTML report was not rendered")
     shot = tmp_path / "report.png"
     done = _browse(binary, tmp_path, "--window-size=1000,2400", f"--screenshot={shot}", page.as_uri())
     assert shot.exists(), done.stderr[-2000:]
@@ -76,7 +67,7 @@ def test_chromium_screenshot_is_a_real_page(tmp_path, page):
 
 
 def test_chromium_prints_it_to_pdf(tmp_path, page):
-    binary = _chromium()
+    binary = chromium("the HTML report was not rendered")
     pdf = tmp_path / "report.pdf"
     done = _browse(binary, tmp_path, f"--print-to-pdf={pdf}", "--no-pdf-header-footer", page.as_uri())
     assert pdf.exists(), done.stderr[-2000:]

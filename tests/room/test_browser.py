@@ -9,29 +9,18 @@ violation shows up in the console and fails the test.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import signal
 import socket
 import subprocess
 import sys
 import time
 
 import pytest
-from helpers import ROOT
+from helpers import CHROMIUM_FLAGS, ROOT, chromium, stop
 
 pytestmark = pytest.mark.browser
 
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-
-
-def _chromium() -> str:
-    found = "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else shutil.which("chromium")
-    if not found:
-        pytest.skip("no Chromium binary (apt-get install chromium; .ci/run does this): the room pages were not opened")
-    return found
+FLAGS = CHROMIUM_FLAGS
 
 
 def _free_port() -> int:
@@ -70,17 +59,11 @@ def served(tmp_path):
                 time.sleep(0.1)
         yield facilitator, organiser, home
     finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGINT)
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait(timeout=10)
+        stop(proc, 15)
 
 
 def test_four_people_play_viral_receipt_in_one_room(served, tmp_path):
-    binary = _chromium()
+    binary = chromium("the room pages were not opened")
     from playwright.sync_api import expect, sync_playwright
 
     facilitator_link, _organiser, _home = served
