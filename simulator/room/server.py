@@ -23,6 +23,7 @@ reaches a server log. Every request passes `guard.check` (Host and Origin) first
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import secrets
 import time
@@ -132,6 +133,21 @@ def _room_and_role(server: Server, request: web.Request) -> tuple[Room, str] | w
     if room is None or role is None:
         return _refuse_code(server, request, code)
     return room, role
+
+
+def in_room(handler):
+    """A room endpoint: the request's room and the role its code opens, or the refusal (401/403/429)."""
+
+    @functools.wraps(handler)
+    async def endpoint(request: web.Request) -> web.StreamResponse:
+        server: Server = request.app[SERVER]
+        found = _room_and_role(server, request)
+        if isinstance(found, web.Response):
+            return found
+        room, role = found
+        return await handler(request, server, room, role)
+
+    return endpoint
 
 
 async def _json(request: web.Request) -> dict:
@@ -281,22 +297,14 @@ def open_first_room(server: Server, body: dict) -> Room:
     return room
 
 
-async def room_state(request: web.Request) -> web.Response:
-    server: Server = request.app[SERVER]
-    found = _room_and_role(server, request)
-    if isinstance(found, web.Response):
-        return found
-    room, role = found
+@in_room
+async def room_state(request: web.Request, server: Server, room: Room, role: str) -> web.Response:
     state = await room.read(lambda s: room.view(role))
     return web.json_response(state)
 
 
-async def room_action(request: web.Request) -> web.Response:
-    server: Server = request.app[SERVER]
-    found = _room_and_role(server, request)
-    if isinstance(found, web.Response):
-        return found
-    room, role = found
+@in_room
+async def room_action(request: web.Request, server: Server, room: Room, role: str) -> web.Response:
     body = await _json(request)
     if "action" not in body:
         return _error(400, "the body is {\"action\": {...}}")
@@ -364,12 +372,8 @@ async def stream(request: web.Request) -> web.StreamResponse:
     return ws
 
 
-async def report(request: web.Request) -> web.Response:
-    server: Server = request.app[SERVER]
-    found = _room_and_role(server, request)
-    if isinstance(found, web.Response):
-        return found
-    room, role = found
+@in_room
+async def report(request: web.Request, server: Server, room: Room, role: str) -> web.Response:
     if role == "projector":
         return _error(403, "the projector has no documents")
     fmt = request.query.get("format", "md")
@@ -381,12 +385,8 @@ async def report(request: web.Request) -> web.Response:
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-async def playbook(request: web.Request) -> web.Response:
-    server: Server = request.app[SERVER]
-    found = _room_and_role(server, request)
-    if isinstance(found, web.Response):
-        return found
-    room, role = found
+@in_room
+async def playbook(request: web.Request, server: Server, room: Room, role: str) -> web.Response:
     if role == "projector":
         return _error(403, "the projector has no documents")
     text = await room.read(lambda s: services.playbook_text(s))
@@ -395,12 +395,8 @@ async def playbook(request: web.Request) -> web.Response:
                         headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-async def fork(request: web.Request) -> web.Response:
-    server: Server = request.app[SERVER]
-    found = _room_and_role(server, request)
-    if isinstance(found, web.Response):
-        return found
-    room, role = found
+@in_room
+async def fork(request: web.Request, server: Server, room: Room, role: str) -> web.Response:
     if role not in ("facilitator", "observer"):
         return _error(403, "the fork is the facilitator's and the observers'")
     if request.method == "GET":
@@ -418,12 +414,8 @@ async def fork(request: web.Request) -> web.Response:
     return web.json_response(result.to_json(), headers={"Content-Disposition": f'attachment; filename="{room.session_id}.fork-{at}.json"'})
 
 
-async def forecast(request: web.Request) -> web.Response:
-    server: Server = request.app[SERVER]
-    found = _room_and_role(server, request)
-    if isinstance(found, web.Response):
-        return found
-    room, role = found
+@in_room
+async def forecast(request: web.Request, server: Server, room: Room, role: str) -> web.Response:
     if role != "facilitator":
         return _error(403, "the forecast is the facilitator's")
     try:
