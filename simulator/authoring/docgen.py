@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from simulator.format import conditions, schema
-from simulator.format.schema import Field
+from simulator.format.schema import Field, bound
 
 
 def _type(f: Field) -> str:
@@ -31,9 +31,9 @@ def _type(f: Field) -> str:
              "duration": "duration (`90m`, `2h`, `1d 3h`, or minutes)", "condition": "condition", "any": "any"}
     text = words[kind]
     if f.minimum is not None and f.maximum is not None:
-        text += f", {f.minimum:g} to {f.maximum:g}"
+        text += f", {bound(f.minimum)} to {bound(f.maximum)}"
     elif f.minimum is not None:
-        text += f", at least {f.minimum:g}"
+        text += f", at least {bound(f.minimum)}"
     return text
 
 

@@ -33,12 +33,12 @@ PUBLIC_TRIGGERS = frozenset({"brushoff", "promise_broken", "ignored", "hidden", 
 
 class CustomerPart(SessionState):
     def _public_item(self, source, kind, text, valence, arousal, *, item_id=None, seeds=None, moral=0, author=None, key="a",
-                     platform="main", title="") -> str:
+                     platform="main", title="", followers=None) -> str:
         item_id = item_id or self._next_id(key)
         if seeds is None:
             seeds = (self.audience.customer_node,)
         self.ripple.post(Item(item_id, kind, source, float(valence), float(arousal), tuple(int(s) for s in seeds), self.t,
-                              platform=platform, text=text, moral=int(moral)))
+                              platform=platform, text=text, moral=int(moral)), followers=followers)
         if item_id not in self.posts:
             self.posts[item_id] = Post(item_id, self.t, author or source, text, True, platform, title=title)
             if source != "brand" or author == "brand_voice":

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from simulator.engine.state import SessionError, SessionState
 from simulator.format.scenario import Commenter, pick_text
 from simulator.world import analysis, persona
+from simulator.world.audience import followers
+from simulator.world.rng import stream
 
 HOSTILE = frozenset({"argue", "blame", "sarcasm", "insult", "profanity", "shouting"})
 
@@ -73,9 +75,16 @@ class ThreadPart(SessionState):
         arch = persona.ARCHETYPES[person.archetype]
         post_id = self._public_item("audience", "commenter_post", text, valence, persona.arousal_of(state, arch),
                                     key=person.id, author=person.id, platform=person.platform, title=person.name,
-                                    seeds=(self.audience.customer_node,), moral=1 if state.anger > 0.6 else 0)
+                                    seeds=(self.audience.customer_node,), moral=1 if state.anger > 0.6 else 0,
+                                    followers=self._followers(person))
         self._trace("line", who=person.id, trigger=trigger, mood=state.mood, line=line or "(built in)", post=post_id)
         return post_id
+
+    def _followers(self, person: Commenter):
+        """Who sees a commenter's posts besides the thread: their `reach` (own followers), a visible
+        share of them, always the same people for a seed (so higher reach spreads at least as far)."""
+        return followers(self.audience, person.reach, self.scenario.audience.visibility,
+                         stream(self.seed, f"followers:{person.id}"))
 
     def _commenter_react(self, commenter_id: str, stimulus: persona.Stimulus) -> None:
         person = self.scenario.commenter(commenter_id)

@@ -49,6 +49,11 @@ def Id(description, **kw):
     return Field("id", description, **kw)
 
 
+def bound(x: float) -> str:
+    """A range bound as an author writes it: large whole numbers in full (2,000,000, not 2e+06)."""
+    return f"{int(x):,}" if float(x).is_integer() and abs(x) >= 10_000 else f"{x:g}"
+
+
 def Int(description, **kw):
     return Field("int", description, **kw)
 
@@ -245,7 +250,9 @@ COMMENTER = Obj(
         "anger": Num("Starting anger.", default=0.5, **UNIT),
         "trust": Num("Starting trust in the brand.", default=0.5, **UNIT),
         "patience": Num("Starting patience.", default=0.6, **UNIT),
-        "reach": Int("Their own followers.", default=200, minimum=0),
+        "reach": Int("Their own followers: a visible share of them (`audience: visibility:`) sees each of their posts "
+                     "and may reshare it, so a higher reach spreads their posts further (0: only the thread sees them).",
+                     default=200, minimum=0, maximum=1_000_000_000),
         "platform": Enum("Where they post.", vocab.PLATFORMS, default="main"),
         "at": Dur("When their first post appears.", default=0),
         "opening": Str("Their first post.", required=True),
@@ -541,10 +548,10 @@ class _Checker:
                 self.error(where, "range", f"{name} must be a finite number")
                 return None
             if spec.minimum is not None and value < spec.minimum:
-                self.error(where, "range", f"{name} must be at least {spec.minimum:g}, got {value}")
+                self.error(where, "range", f"{name} must be at least {bound(spec.minimum)}, got {value}")
                 return None
             if spec.maximum is not None and value > spec.maximum:
-                self.error(where, "range", f"{name} must be at most {spec.maximum:g}, got {value}")
+                self.error(where, "range", f"{name} must be at most {bound(spec.maximum)}, got {value}")
                 return None
             return value
         if kind == "duration":

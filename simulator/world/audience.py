@@ -47,6 +47,7 @@ __all__ = [
     "build_audience",
     "csr_from_edges",
     "edges_of",
+    "followers",
 ]
 
 MAX_FILE_BYTES = 64 * 1024 * 1024  # an author's graph file larger than this is refused
@@ -125,6 +126,20 @@ class Audience:
             for v in np.flatnonzero(self.group == gi.index).tolist():
                 g.nodes[v]["group"] = gi.id
         return g
+
+
+def followers(audience: Audience, reach: int, visibility: float, rng: np.random.Generator) -> np.ndarray:
+    """The audience members who see the posts of an author outside the graph (a named commenter).
+
+    `reach` is the author's followers; a `visibility` share of them sees each post, as with the
+    follow edges of the customer and the brand, up to everyone but the brand account. They are a
+    prefix of one seeded ordering of the audience, so for the same `rng` a larger reach always
+    includes a smaller one's followers: more reach never means fewer people.
+    """
+    pool = np.flatnonzero(np.arange(audience.n) != audience.brand_node)
+    order = pool[rng.permutation(pool.size)]
+    count = min(pool.size, round(max(0, int(reach)) * min(max(float(visibility), 0.0), 1.0)))
+    return np.sort(order[:count]).astype(np.int64)
 
 
 def csr_from_edges(n: int, edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -397,6 +397,40 @@ def spread(
     )
 
 
+def _merge(parts: list[Spread]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Several timed cascades of one item as one plan: (node, time, parent, gen), sorted by time.
+
+    A node activated in more than one cascade shares once, at its earliest time; the children of
+    its later activations hang under that earliest one (which is earlier than they are, so every
+    parent still comes before its children), and generations are counted again from the roots.
+    """
+    nodes, times, parents = [], [], []
+    base = 0
+    for sp in parts:
+        nodes.append(sp.node)
+        times.append(cast(np.ndarray, sp.time))
+        parents.append(np.where(sp.parent >= 0, sp.parent + base, -1))
+        base += sp.node.size
+    node, time, parent = np.concatenate(nodes), np.concatenate(times), np.concatenate(parents)
+    order = np.argsort(time, kind="stable")
+    inv = np.empty_like(order)
+    inv[order] = np.arange(order.size)
+    node, time = node[order], time[order]
+    parent = np.where(parent[order] >= 0, inv[np.maximum(parent[order], 0)], -1)
+    _, first, which = np.unique(node, return_index=True, return_inverse=True)
+    earliest = first[which]  # row -> the row where its node first shares
+    keep = np.zeros(node.size, dtype=bool)
+    keep[first] = True
+    renumber = np.cumsum(keep) - 1
+    rows = np.flatnonzero(keep)
+    parent = np.where(parent[rows] >= 0, renumber[earliest[np.maximum(parent[rows], 0)]], -1)
+    gen = np.zeros(rows.size, dtype=np.int16)
+    for i, p in enumerate(parent.tolist()):
+        if p >= 0:
+            gen[i] = gen[p] + 1
+    return node[rows], time[rows], parent, gen
+
+
 def ic_reference(
     indptr: Sequence[int] | np.ndarray,
     indices: Sequence[int] | np.ndarray,
@@ -449,6 +483,8 @@ class _Plan:
     reach: int = 0
     damps: int = 0
     sharers_by_group: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    direct: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # followers who see it when posted
+    direct_done: bool = False
 
 
 class Ripple:
@@ -481,8 +517,13 @@ class Ripple:
 
     # --------------------------------------------------------------------------- posting
 
-    def post(self, item: Item) -> None:
-        """Plan the item's whole cascade now; it unfolds as the clock passes its times."""
+    def post(self, item: Item, followers: Sequence[int] | np.ndarray | None = None) -> None:
+        """Plan the item's whole cascade now; it unfolds as the clock passes its times.
+
+        `followers` are audience nodes that follow an author who is not in the graph (a named
+        commenter): they see the item when it is posted, and each may reshare it and start a
+        cascade of its own (see `_follower_cascades`). More followers never spread an item less.
+        """
         if item.id in self._plans:
             raise ValueError(f"item {item.id!r} was already posted")
         a = self.audience
@@ -507,12 +548,20 @@ class Ripple:
             theta=self.params.theta,
         )
         spread_time = cast(np.ndarray, sp.time)  # timed: seed_time was given
-        order = np.argsort(spread_time, kind="stable")
-        inv = np.empty_like(order)
-        inv[order] = np.arange(order.size)
-        parent = sp.parent[order]
-        parent = np.where(parent >= 0, inv[np.maximum(parent, 0)], -1)
-        alive = np.ones(order.size, dtype=bool)
+        direct = np.zeros(0, dtype=np.int64)
+        if followers is not None and len(followers):
+            direct = np.unique(np.asarray(followers, dtype=np.int64))
+            if direct.min() < 0 or direct.max() >= a.n:
+                raise ValueError(f"item {item.id!r} has a follower outside the audience")
+            node, time, parent, gen = _merge([sp, *self._follower_cascades(item, prob, direct)])
+        else:
+            order = np.argsort(spread_time, kind="stable")
+            inv = np.empty_like(order)
+            inv[order] = np.arange(order.size)
+            parent = sp.parent[order]
+            parent = np.where(parent >= 0, inv[np.maximum(parent, 0)], -1)
+            node, time, gen = sp.node[order], spread_time[order], sp.gen[order]
+        alive = np.ones(node.size, dtype=bool)
         if item.source == "brand":
             trust = self._trust_brand
         elif item.source == "customer":
@@ -521,16 +570,40 @@ class Ripple:
             trust = np.full(a.n, AUDIENCE_TRUST, dtype=np.float32)
         self._plans[item.id] = _Plan(
             item=item,
-            node=sp.node[order],
-            time=spread_time[order],
+            node=node,
+            time=time,
             parent=parent,
-            gen=sp.gen[order],
+            gen=gen,
             alive=alive,
-            calive=np.arange(order.size + 1, dtype=np.int64),
+            calive=np.arange(node.size + 1, dtype=np.int64),
             exposed=np.zeros(a.n, dtype=bool),
             trust=trust,
             sharers_by_group=np.zeros(self._ngroups, dtype=np.int64),
+            direct=direct,
         )
+
+    def _follower_cascades(self, item: Item, prob: np.ndarray, followers: np.ndarray) -> list[Spread]:
+        """The cascades the followers of an author outside the graph start.
+
+        Each follower reshares with its own receiver probability, decided by one uniform draw per
+        audience node from ``stream(seed, "follow:<id>")``, after a SEISMIC delay; each resharer's
+        cascade draws from a stream of its own (``"cascade:<id>:<node>"``). So a follower's share
+        and its cascade do not depend on who else follows: a larger set of followers (a prefix of
+        the same ordering, `audience.followers`) yields a superset of the cascades, and the item
+        never reaches fewer people.
+        """
+        a = self.audience
+        u = stream(self.seed, "follow:" + item.id).random(a.n)
+        sharers = followers[u[followers] < prob[followers]]
+        visited = scratch(a.n)
+        out = []
+        for j in sharers.tolist():
+            rng = stream(self.seed, f"cascade:{item.id}:{j}")
+            start = float(item.created) + float(seismic_delays(rng, 1, self.params.s0, self.params.theta)[0])
+            out.append(spread(a.indptr, a.indices, prob, np.zeros(1, dtype=np.int64), np.array([j], dtype=np.int64), rng=rng,
+                              max_generations=self.params.max_generations, seed_time=np.array([start]),
+                              s0=self.params.s0, theta=self.params.theta, visited=visited))
+        return out
 
     def damp(self, item_id: str, factor: float, now: float) -> None:
         """Thin the item's spread after `now`: each pending share survives with prob `factor`.
@@ -601,19 +674,24 @@ class Ripple:
         work = []
         for plan in self._plans.values():
             hi = int(np.searchsorted(plan.time, now, side="right"))
-            if hi > plan.done:
-                work.append((float(plan.time[plan.done]), plan, hi))
+            direct = bool(plan.direct.size) and not plan.direct_done and plan.item.created <= now
+            if hi > plan.done or direct:
+                start = float(plan.item.created) if direct else float(plan.time[plan.done])
+                work.append((start, plan, hi, direct))
         work.sort(key=lambda w: w[0])  # items whose shares started earlier move stances first
         a = self.audience
-        for _, plan, hi in work:
+        for _, plan, hi, direct in work:
+            seen = [plan.direct] if direct else []
+            plan.direct_done = plan.direct_done or direct
             lo = plan.done
             plan.done = hi
             sharers = plan.node[lo:hi][plan.alive[lo:hi]]
-            if sharers.size == 0:
+            if sharers.size:
+                plan.sharers_by_group += np.bincount(a.group[sharers], minlength=self._ngroups)
+                seen += [sharers, a.indices[_ranges(a.indptr[sharers], a.indptr[sharers + 1])]]
+            if not seen:
                 continue
-            plan.sharers_by_group += np.bincount(a.group[sharers], minlength=self._ngroups)
-            nb = a.indices[_ranges(a.indptr[sharers], a.indptr[sharers + 1])]
-            cand = sorted_unique(np.concatenate([sharers, nb]))
+            cand = sorted_unique(np.concatenate(seen))
             new = cand[~plan.exposed[cand]]
             if new.size == 0:
                 continue

@@ -235,6 +235,19 @@ def test_named_commenters_post_and_react_to_replies_aimed_at_them():
     assert s.commenters["dana"].anger < 0.6
 
 
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_commenter_with_more_reach_spreads_further_same_seed(seed):
+    """`reach` is their own followers: a visible share of them sees each post, and some reshare it."""
+    def spread(reach: int) -> tuple[int, int]:
+        s = Session(scenario(COMMENTERS.replace("    platform: facebook\n", f"    platform: facebook\n    reach: {reach}\n", 1)), seed)
+        s.advance(180)
+        return s.ripple.item_reach("dana1"), s.ripple.negative_reach
+
+    quiet, loud = spread(0), spread(600)
+    assert loud[0] > quiet[0] + 100  # 240 followers see it at once
+    assert loud[1] >= quiet[1]
+
+
 def test_a_reply_to_a_post_that_is_not_there_is_refused_before_anything_happens():
     s = Session(scenario(COMMENTERS), 2)
     with pytest.raises(SessionError, match="no post or commenter 'zed1'"):

@@ -170,3 +170,22 @@ def test_an_unknown_name_in_a_condition_points_at_the_name():
 def test_yaml_syntax_errors_carry_a_hint(text, line, hint):
     [error] = _errors(text)
     assert error.startswith(f"s.yaml:{line}:") and "error: yaml-syntax:" in error and hint in error, error
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    ("-5", "range: commenters.0.reach must be at least 0, got -5"),
+    ("2000000000", "range: commenters.0.reach must be at most 1,000,000,000, got 2000000000"),
+    ("lots", "type: commenters.0.reach must be a whole number, got 'lots'"),
+    ("2.5", "type: commenters.0.reach must be a whole number, got 2.5"),
+])
+def test_a_commenters_reach_out_of_range_is_pointed_at(tmp_path, capsys, value, message):
+    """`crisis validate` names the file, line and column of a bad `reach:` under `commenters:`."""
+    from simulator.cli import main
+
+    source = (Path(__file__).resolve().parents[2] / "scenarios" / "consider-yourself-embraced.yaml").read_text(encoding="utf-8")
+    assert "    reach: 2500\n" in source
+    path = tmp_path / "cye.yaml"
+    path.write_text(source.replace("    reach: 2500\n", f"    reach: {value}\n", 1), encoding="utf-8")
+    line = source[:source.index("    reach: 2500\n")].count("\n") + 1
+    assert main(["validate", str(path)]) == 1
+    assert f"{path}:{line}:12: error: {message}" in capsys.readouterr().err
