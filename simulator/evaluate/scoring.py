@@ -324,7 +324,7 @@ def finished(session: Session) -> Session:
 def score(session: Session, *, turning_points: bool = True) -> Scorecard:
     """Score a finished session (an unfinished one is finished on a copy first)."""
     session = finished(session)
-    card = _evaluate(session)
+    card = _capped(session, _evaluate(session))
     if turning_points:
         card = _with(card, turning_points=turning_points_of(session, overall=card.overall))
     return card
@@ -332,6 +332,86 @@ def score(session: Session, *, turning_points: bool = True) -> Scorecard:
 
 def _with(card: Scorecard, **changes) -> Scorecard:
     return replace(card, **changes)
+
+
+def on_time_course(session: Session) -> Session | None:
+    """The same course with the silence before its first helpful response cut, so that the response
+    comes when the scenario expects it (`scoring: expected_response`); None when it already did.
+
+    Every wait (or clock advance) before that response is shortened so the clock stays within the
+    expectation; everything after it is played as it was, only earlier. Moves that no longer apply
+    are dropped, and a drill's facilitator moves are played in at the times they were made.
+    """
+    expected = session.scenario.scoring.expected_response
+    first = first_helpful_response(session)
+    if first is None or first <= expected:
+        return None
+    other = Session(session.scenario, session.seed, start=session.start)
+    steps: list[dict] = []
+    for step in session.steps:
+        if other.finished:
+            break
+        if "finish" in step:
+            continue
+        if first_helpful_response(other) is None:
+            step = _shortened(step, max(0.0, expected - other.t))
+            if step is None:
+                continue
+        steps.append(step)
+        with contextlib.suppress(SessionError, ValueError):  # a move that no longer applies
+            other.apply_step(step)
+    moves = facilitation(session)
+    if moves:
+        return _replay_facilitated(session, steps, moves)[0]
+    if not other.finished:
+        other.finish()
+    return other
+
+
+def _shortened(step: dict, room: float) -> dict | None:
+    """A wait or advance step cut to at most `room` minutes (None: nothing left of it); others as they are."""
+    if "advance" in step:
+        minutes = float(step["advance"])
+        return {"advance": min(minutes, room)} if min(minutes, room) > 0 else None
+    act = step.get("act")
+    if isinstance(act, dict) and "wait" in act:
+        try:
+            minutes = float(parse_action(act).minutes)  # type: ignore[union-attr]
+        except (ValueError, AttributeError):
+            return step
+        return {"act": {"wait": min(minutes, room)}} if min(minutes, room) > 0 else None
+    return step
+
+
+def _capped(session: Session, card: Scorecard) -> Scorecard:
+    """Lateness never pays: a course whose first helpful response came late scores no higher, on any
+    dimension but timeliness, than the same course answered on time (`on_time_course`).
+
+    Without this, waiting could earn points: a reply after two hours calms every complaint that piled
+    up meanwhile (its damping reaches all their pending shares), and a customer ignored for hours may
+    leave and stop spreading the story, so reputation and outcome can favour the late reply even
+    though nothing the trainee did was better. The on-time course is the fair measure of what the same
+    words could have done; the late one keeps only its own, lower timeliness on top of it.
+    """
+    other = on_time_course(session)
+    if other is None:
+        return card
+    fair = _evaluate(other).dimensions
+    dims = dict(card.dimensions)
+    explain = {k: list(v) for k, v in card.explain.items()}
+    first = first_helpful_response(other)
+    when = f"T+{format_duration(first)}" if first is not None else "on time"
+    for d, value in card.dimensions.items():
+        if d != "timeliness" and value > fair[d]:
+            dims[d] = fair[d]
+            explain[d].append(f"Capped at {fair[d]:.1f} (was {value:.1f}): the same course answered on time "
+                              f"(first response at {when}) scores that; answering late cannot earn more.")
+    if dims == card.dimensions:
+        return card
+    overall = _overall(session.scenario, dims)
+    return _with(card, dimensions=dims, overall=overall, grade=grade_of(overall),
+                 objectives=_objectives(session, dims, card.outcome),
+                 explain={k: tuple(v) for k, v in explain.items()})
 
 
 def _evaluate(session: Session) -> Scorecard:
@@ -426,9 +506,9 @@ def _evaluate(session: Session) -> Scorecard:
         "timeliness": round(timeliness, 1),
         "judgment": round(judgment, 1),
     }
-    weights = {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in scenario.weights.items() if k in DEFAULT_WEIGHTS}}
+    weights = _weights(scenario)
     total_weight = sum(weights.values()) or 1.0
-    overall = round(sum(dims[d] * w for d, w in weights.items()) / total_weight)
+    overall = _overall(scenario, dims)
     grade = grade_of(overall)
     return Scorecard(
         scenario=scenario.id,
@@ -449,6 +529,15 @@ def _evaluate(session: Session) -> Scorecard:
         weights={k: round(v / total_weight, 4) for k, v in weights.items()},
         reference=ref,
     )
+
+
+def _weights(scenario) -> dict[str, float]:
+    return {**DEFAULT_WEIGHTS, **{k: float(v) for k, v in scenario.weights.items() if k in DEFAULT_WEIGHTS}}
+
+
+def _overall(scenario, dims: dict) -> int:
+    weights = _weights(scenario)
+    return round(sum(dims[d] * w for d, w in weights.items()) / (sum(weights.values()) or 1.0))
 
 
 def _outcome_points(outcome: str, p) -> float:
@@ -865,7 +954,7 @@ def turning_points_of(session: Session, top: int = 3, *, overall: int | None = N
     actual = metrics_of(session)
     actual_outcome = session.outcome()
     if overall is None:
-        overall = _evaluate(session).overall
+        overall = _capped(session, _evaluate(session)).overall
     base_neg = metrics_of(baseline(session))["negative_reach"]
     scale = max(actual["reach"], base_neg, 50)
     action_steps = [i for i, s in enumerate(steps) if "act" in s]
@@ -897,7 +986,7 @@ def turning_points_of(session: Session, top: int = 3, *, overall: int | None = N
         d_sent = actual["net_sentiment"] - cm["net_sentiment"]
         other_outcome = other.outcome()
         outcome_shift = _outcome_rank(actual_outcome) - _outcome_rank(other_outcome)
-        points = overall - _evaluate(other).overall
+        points = overall - _capped(other, _evaluate(other)).overall
         signed = -d_neg / scale + d_sent * 2 + outcome_shift * 0.3
         size = abs(d_neg) / scale + abs(d_sent) * 2 + abs(outcome_shift) * 0.3 + abs(points) / 100
         if size < 0.01:

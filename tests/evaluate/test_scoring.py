@@ -82,14 +82,12 @@ def test_silence_is_exactly_no_better_than_silence(path):
     assert any("ignoring the problem" in f.text for f in card.improvements)
 
 
-# A known unfairness, kept visible (strict: a fix shows up as XPASS). On consider-yourself-embraced
-# (seed 1: 50 prompt vs 51 late) the prompt generic reply cancels the grandstander's pending answer
-# to the admin's posts and gets a public answer instead; she keeps the crowd going (four pile-on
-# posts) and leaves only at T+264m, while two hours of silence make her leave at T+126m, and a
-# customer who has left stops spreading it. Reputation then favours the late reply (72 vs 39).
-LATE_UNFAIR = {"consider-yourself-embraced"}
-LATE_CASES = [pytest.param(p, id=p.stem, marks=pytest.mark.xfail(strict=True, reason="see LATE_UNFAIR"))
-              if p.stem in LATE_UNFAIR else pytest.param(p, id=p.stem) for p in BUNDLED]
+# consider-yourself-embraced used to break this (seed 1: 50 prompt vs 51 late): a reply after two
+# hours damps the pending shares of every complaint that piled up meanwhile, and an ignored customer
+# leaves and stops spreading it, so reputation favoured the late reply (72 vs 39). The scorecard now
+# caps every dimension but timeliness at what the same course answered on time scores
+# (scoring.on_time_course): seed 1 is 50 prompt vs 44 late.
+LATE_CASES = [pytest.param(p, id=p.stem) for p in BUNDLED]
 
 
 @pytest.mark.slow
@@ -110,6 +108,32 @@ def test_the_same_good_reply_two_hours_late_scores_lower(path):
         # same politeness can also keep rules 3 and 5, which are about answering rudeness).
         assert all(v["broken"] == 0 for v in prompt.rules.values())
         assert all(v["broken"] == 0 for v in late.rules.values())
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_answering_late_never_beats_the_same_course_on_time(seed):
+    """The cap itself: no dimension but timeliness may gain from the wait, and the card says so."""
+    scenario = load_scenario(ROOT / "scenarios" / "consider-yourself-embraced.yaml")
+    text = KEEPER.format(name=scenario.persona.name.split()[0])
+    late_session = run(scenario, [{"wait": "2h"}, Reply(text)], seed)
+    late = scoring.score(late_session, turning_points=False)
+    on_time = scoring.on_time_course(scoring.finished(late_session))
+    assert on_time is not None and on_time.first_response_at == scenario.scoring.expected_response
+    fair = scoring.score(on_time, turning_points=False)
+    assert scoring.on_time_course(on_time) is None  # on time: nothing to compare with
+    for d in late.dimensions:
+        if d != "timeliness":
+            assert late.dimensions[d] <= fair.dimensions[d], d
+    assert late.dimensions["timeliness"] < fair.dimensions["timeliness"] == 100.0
+    assert late.overall < fair.overall
+    assert any("answering late cannot earn more" in line for lines in late.explain.values() for line in lines)
+
+
+def test_a_course_answered_on_time_is_not_capped(starter):
+    session = run(starter, [{"wait": "5m"}, Reply(KEEPER.format(name="Dan"))], 7)
+    assert scoring.on_time_course(scoring.finished(session)) is None
+    card = scoring.score(session, turning_points=False)
+    assert not any("answering late" in line for lines in card.explain.values() for line in lines)
 
 
 def test_starter_good_bad_nothing_numbers(starter):
