@@ -24,9 +24,6 @@ TIMELINESS = ("the judge misses the argument in at least one defensive reply (re
               "earns timeliness 100 and keeps judgment near 70 minus 8 per argument, while doing nothing is "
               "held at timeliness 0 and a flat judgment of 20")
 REASONS = {
-    ("two-am-bakery", "nothing"): "nothing 18 vs bad 18: left unanswered, the owner's all-caps posts keep Lena furious "
-                                  "and she ends hostile (outcome 0), while defending him makes her leave, churned "
-                                  "(outcome 13); silence still costs conduct and judgment, so the two tie",
     ("wish-you-delivered", "own_words_padded"): "C 70, not F: judge design 5 misses the condescending sentence "
                                                 "('Maybe get off your chair and walk four blocks for once.') inside "
                                                 "the warm padding (design 4 caught it); quality -0.10, no hostile "
