@@ -10,6 +10,9 @@ Five dimensions, each 0-100 (PRODUCT.md section 4):
 - timeliness: the first response and later answers against the scenario's expectation;
 - judgment: escalation, going private, promises, all-in spend, hiding, walking away, the aftermath.
 
+Lateness never pays: a course answered late is capped, on every dimension but timeliness, at what
+the same course answered on time scores (`on_time_course`, `_capped`).
+
 Every dimension carries its explanation (`Scorecard.explain`), so a trainee can see why a number
 is what it is. Turning points come from counterfactual replays too: the same seed with one action
 replaced by a wait of the same length (and whatever later moves depended on it dropped). Because
