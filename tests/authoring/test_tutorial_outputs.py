@@ -34,7 +34,11 @@ def test_every_console_block_is_run(real):
 
 
 def test_the_prose_names_the_run_the_fuzz_report_shows():
-    assert tutorial.prose_problems(tutorial.DOC.read_text(encoding="utf-8")) == []
+    text = tutorial.DOC.read_text(encoding="utf-8")
+    assert tutorial.prose_problems(text) == []
+    seed = tutorial.re.search(r"--show (\d+)\n", text).group(1)
+    assert tutorial.prose_problems(text.replace(f"in run {seed} ", "in run 999 ", 1)) == \
+        [f"the prose before `--show {seed}` does not say 'in run {seed}'"]
 
 
 def test_a_play_command_that_opens_elsewhere_is_reported(tmp_path):
