@@ -98,6 +98,7 @@ class View:
     neutral_reach: int = 0  # reached by nothing that leaned either way
     positive_reach: int = 0  # saw something positive and nothing negative
     answerable: tuple[FeedEntry, ...] = ()  # posts by the customer or a named commenter, to reply to by name
+    named: bool = False  # a named commenter's post is among them (so `t` is worth offering)
 
     @property
     def clock(self) -> str:
@@ -187,6 +188,7 @@ def build_view(session, previous: View | None = None) -> View:
         escalated=tuple(session.escalated), approved=tuple(session.approved), waiting_on=pending,
         promises_open=sum(1 for pr in session.promises if pr.kept is None),
         coach=coach, steps=len(session.steps), hideable=hideable, answerable=answerable, is_private=session.private,
+        named=any(session.posts[e.item].author != "customer" for e in answerable),
         typing=_typing(session),
     )
 

@@ -36,11 +36,12 @@ class DrillPlayScreen(PlayScreen):
     CSS_PATH = "../drill.tcss"
     HELP_LINE = "h hide · a walk away · f follow-up · c console · v worst case · k question"
 
+    # On the help line (HELP_LINE) rather than the footer, which has room for them only from 120 columns.
     BINDINGS = [
         *PlayScreen.BINDINGS,
-        Binding("c", "console", "Facilitator"),
-        Binding("v", "forecast", "Worst case"),
-        Binding("k", "question", "Question"),
+        Binding("c", "console", "Facilitator", show=False),
+        Binding("v", "forecast", "Worst case", show=False),
+        Binding("k", "question", "Question", show=False),
     ]
 
     def __init__(self, opener, scenario, team: D.Team | None, *, blink: bool = True):
