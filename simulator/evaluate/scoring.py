@@ -33,6 +33,7 @@ from simulator.evaluate.facts import (
 )
 from simulator.format.actions import parse_action, parse_actions, to_dict
 from simulator.format.durations import format_duration
+from simulator.format.textsafe import clip
 from simulator.format.vocab import DEFAULT_WEIGHTS, DIMENSIONS
 from simulator.world import rules as R
 
@@ -364,7 +365,7 @@ def _evaluate(session: Session) -> Scorecard:
                                       "had the brand said nothing is not charged to the team.")
     if settled.why:
         explain["outcome"].append(f"Not {settled.persona_outcome.replace('_', ' ')}: {settled.why} "
-                                  f"(\u201c{settled.last_word[:120]}\u201d).")
+                                  f"(\u201c{clip(settled.last_word, 120)}\u201d).")
     if outcome in ("raving_fan", "satisfied"):
         strengths.append(Finding(f"The customer ended {outcome.replace('_', ' ')}."))
     elif outcome in ("churned", "hostile"):
@@ -913,7 +914,7 @@ def turning_points_of(session: Session, top: int = 3, *, overall: int | None = N
                 rule, verdict = _headline_rule(broken, _BROKEN_PRIORITY), "broken"
             elif kept_:
                 rule, verdict = _headline_rule(kept_, _KEPT_PRIORITY), "kept"
-        text = getattr(concrete, "text", "") or describe(concrete)
+        text = getattr(concrete, "text", "") or describe(concrete, session.scenario)
         candidates.append((size, TurningPoint(n, record.t, record.kind, text, int(d_neg), float(d_sent), actual_outcome,
                                               other_outcome, rule, verdict, helped, int(d_reach), int(points),
                                               ACTION_QUESTION.get(record.kind), dropped, round(size, 4))))
@@ -943,17 +944,22 @@ def _outcome_rank(outcome: str) -> int:
     return {"hostile": 0, "churned": 1, "neutral": 2, "satisfied": 3, "raving_fan": 4}[outcome]
 
 
-def describe(action) -> str:
-    """A move without words of its own, as a debrief names it."""
+def describe(action, scenario=None) -> str:
+    """A move without words of its own, as a debrief names it: the role's title and the remedy's label
+    when the scenario is given (the ids are the author's, never the reader's)."""
     kind = action.kind
     if kind == "escalate":
-        return f"escalated to {action.role}" + (f": {action.note}" if getattr(action, "note", "") else "")
+        role = scenario.role(action.role) if scenario is not None else None
+        name = role.title if role is not None else action.role.replace("_", " ")
+        return f"escalated to {name}" + (f": {action.note}" if getattr(action, "note", "") else "")
     if kind == "offer":
-        return f"offered {action.remedy}" + (f" ({action.value:g})" if action.value is not None else "")
+        remedy = scenario.remedy(action.remedy) if scenario is not None else None
+        name = remedy.label if remedy is not None and remedy.label else action.remedy.replace("_", " ")
+        return f"offered {name}" + (f" ({action.value:g})" if action.value is not None else "")
     if kind == "hide":
-        return f"hid post {action.post}"
+        return "hid a post"
     if kind == "wait":
-        return f"waited {action.minutes:g} minutes"
+        return f"waited {format_duration(action.minutes)}"
     return kind.replace("_", " ")
 
 
