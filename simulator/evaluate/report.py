@@ -206,8 +206,8 @@ def playbook(session, card: Scorecard) -> list[PlayEntry]:
     out: list[PlayEntry] = []
     seen: set[str] = set()
     fill = {
-        "expected": f"{sc.scoring.expected_response:.0f} minutes",
-        "escalation": (f"{sc.role(sc.scoring.escalate_to).title} within {sc.scoring.escalate_within:.0f} minutes"
+        "expected": format_duration(sc.scoring.expected_response),
+        "escalation": (f"{sc.role(sc.scoring.escalate_to).title} within {format_duration(sc.scoring.escalate_within)}"
                        if sc.scoring.escalate_to and sc.role(sc.scoring.escalate_to) else "the next level, when it exceeds your authority"),
         "authority": f"up to {sc.trainee_role.authority:g}",
     }

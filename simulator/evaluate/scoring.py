@@ -404,9 +404,9 @@ def _evaluate(session: Session) -> Scorecard:
     elif first is None:
         improvements.append(Finding("The brand answered, but never with anything that helped.", question=1))
     elif first <= expected:
-        strengths.append(Finding(f"First response after {first:.0f} minutes (expected within {expected:.0f}).", t=first))
+        strengths.append(Finding(f"First response after {format_duration(first)} (expected within {format_duration(expected)}).", t=first))
     else:
-        improvements.append(Finding(f"First response after {first:.0f} minutes; expected within {expected:.0f}. "
+        improvements.append(Finding(f"First response after {format_duration(first)}; expected within {format_duration(expected)}. "
                                     "Be ready to respond at once.", question=1, t=first))
 
     # -- judgment
@@ -599,12 +599,12 @@ def _timeliness(session: Session, expected: float) -> tuple[float, list[str]]:
     else:
         lines = []
     first_score = 100.0 if first <= expected else 100.0 * (expected / first) ** 0.9
-    lines.append(f"First response at T+{format_duration(first)} against an expectation of {expected:.0f}m: {first_score:.0f}.")
+    lines.append(f"First response at T+{format_duration(first)} against an expectation of {format_duration(expected)}: {first_score:.0f}.")
     gaps = session.response_gaps[1:]
     if not gaps:
         return _clamp(first_score), lines
     later = sum(100.0 if g <= 2 * expected else 100.0 * (2 * expected / g) ** 0.9 for g in gaps) / len(gaps)
-    lines.append(f"{len(gaps)} later answer(s), mean wait {sum(gaps) / len(gaps):.0f}m against {2 * expected:.0f}m: {later:.0f}.")
+    lines.append(f"{len(gaps)} later answer(s), mean wait {format_duration(sum(gaps) / len(gaps))} against {format_duration(2 * expected)}: {later:.0f}.")
     lines.append("Weighted 75% first response, 25% later answers.")
     return _clamp(0.75 * first_score + 0.25 * later), lines
 
@@ -664,7 +664,7 @@ def _judgment(session: Session):
         if target and target.t <= rules.escalate_within:
             plus(15, Finding(f"Brought in {title} in time.", question=2, t=target.t), f"brought in {title} in time")
         elif target:
-            plus(3, Finding(f"Brought in {title}, but late (T+{format_duration(target.t)}; needed within {rules.escalate_within:.0f}m).",
+            plus(3, Finding(f"Brought in {title}, but late (T+{format_duration(target.t)}; needed within {format_duration(rules.escalate_within)}).",
                             question=2, t=target.t), f"brought in {title} late")
         else:
             plus(-25, Finding(f"{title} needed to know and was never told.", question=2), f"{title} never told")

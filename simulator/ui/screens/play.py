@@ -446,7 +446,7 @@ class PlayScreen(Screen):
 
         self.app.push_screen(ConfirmModal(
             "Close the case?",
-            f"The world runs on to the time limit (T+{self.view.left} more) without you, then you get your debrief.",
+            f"The world runs on to the time limit ({self.view.left} more) without you, then you get your debrief.",
             yes="Close the case", no="Keep playing"), decided)
 
     def _open_debrief(self) -> None:
