@@ -404,7 +404,8 @@ def _evaluate(session: Session) -> Scorecard:
     elif first is None:
         improvements.append(Finding("The brand answered, but never with anything that helped.", question=1))
     elif first <= expected:
-        strengths.append(Finding(f"First response after {format_duration(first)} (expected within {format_duration(expected)}).", t=first))
+        when = "at once" if first < 1 else f"after {format_duration(first)}"
+        strengths.append(Finding(f"First response {when} (expected within {format_duration(expected)}).", t=first))
     else:
         improvements.append(Finding(f"First response after {format_duration(first)}; expected within {format_duration(expected)}. "
                                     "Be ready to respond at once.", question=1, t=first))
