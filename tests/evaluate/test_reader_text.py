@@ -3,8 +3,8 @@
 Every bundled scenario is played headless the way the golden transcripts play it (a free course
 that escalates, offers, DMs, follows up and walks away; a drill with a facilitator and role
 players), and everything a reader sees of the result is rendered: the Markdown and HTML reports,
-the CLI scorecard, the playbook, the drill's decision list (the fork menu) and the play screen's
-feed. None of it may show an id from the scenario file (a role, remedy, group, beat, choice, state,
+the CLI scorecard, the playbook, the drill's decision list (the fork menu), the play screen's
+feed and the briefing. None of it may show an id from the scenario file (a role, remedy, group, beat, choice, state,
 spillover or post id: `public_apology`, `servers_forum`, `c3`) unless the author also wrote that
 word in prose, nor an HTML entity in a text document, nor a time that is not `T+1h 31m`-style.
 """
@@ -126,6 +126,8 @@ def _documents(session) -> dict[str, str]:
         "report.html": _text_of_html(report.render_html(session, card, date="2026-01-02")),
         "crisis run": render_scorecard(card, session.scenario, examples(session)),
         "play screen feed": "\n".join(f"{e.author} {e.title} {e.text}" for e in build_view(session).feed),
+        "briefing": "\n".join([session.scenario.summary, session.scenario.situation,
+                               *(o.text for o in session.scenario.objectives), *(b.text for b in session.scenario.beats)]),
     }
     if session.start.drill:
         docs["playbook"] = playbook.render(session, card, date="2026-01-02")
@@ -147,7 +149,7 @@ def test_what_a_person_reads_shows_no_ids_no_entities_and_one_time_format(path):
         post_ids = {p for p in session.posts if TOKEN.fullmatch(p)}
         for where, text in _documents(session).items():
             for token in set(TOKEN.findall(text)) & (ids | post_ids):
-                if token not in allowed:
+                if token in post_ids or token not in allowed:  # a post id is never words, even in the author's prose
                     at = text.index(token)
                     problems.append(f"{course} / {where}: id {token!r} in …{text[max(0, at - 50):at + 40]!r}…")
             if where != "report.html":  # the page's own text, entities already decoded: any left were escaped twice
