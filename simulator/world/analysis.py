@@ -336,7 +336,10 @@ def features_from(decided: Iterable[str]) -> dict[str, bool]:
 def _spans(text: str, verdict: Verdict, found: Mapping[str, Iterable[tuple[int, int]]]) -> tuple[Span, ...]:
     """Evidence to quote: the lexicon's exact words inside the judge's sentence, else the sentence."""
     spans: list[Span] = []
+    acted = _acted_on(verdict)
     for ev in verdict.evidence:
+        if ev.label not in acted:
+            continue
         exact = [
             (s, e)
             for s, e in found.get(_CUE_ALIASES.get(ev.label, ev.label), ())
@@ -344,7 +347,7 @@ def _spans(text: str, verdict: Verdict, found: Mapping[str, Iterable[tuple[int, 
         ][:MAX_SPANS_PER_FEATURE]
         for s, e in exact or [(ev.start, ev.end)]:
             spans.append(Span(ev.label, s, e, text[s:e]))
-    if features_from(verdict.decided)["private_brushoff"]:
+    if features_from(acted)["private_brushoff"]:
         for ev in verdict.evidence:
             if ev.label == "private_move":
                 spans.append(Span("private_brushoff", ev.start, ev.end, ev.text))
@@ -352,12 +355,30 @@ def _spans(text: str, verdict: Verdict, found: Mapping[str, Iterable[tuple[int, 
     return tuple(sorted(set(spans), key=lambda sp: (sp.start, sp.end, sp.feature)))
 
 
+# What the judge calls contempt, an insult or a threat when it decides a label (a threshold chosen
+# for F1 on its corpus) and what it lets spoil a reply (the stricter point, chosen to balance
+# missed hostility against good replies wrongly spoiled).
+_SPOILING = frozenset({"sarcasm", "insult", "threat"})
+
+
+def _acted_on(verdict: Verdict) -> frozenset[str]:
+    """The labels the game acts on: hostility only where the judge lets it spoil the reply.
+
+    Why: the customer, the story and the score must agree with the quality. A warm sign-off the
+    judge finds a little likely to be sarcasm ("Our door is open if you'd like help") neither
+    caps the reply's quality nor makes the customer snap; a sentence over the spoiling point does both.
+    """
+    if verdict.hostile is not None:
+        return verdict.decided
+    return verdict.decided - _SPOILING
+
+
 def analyze(text: str, context: ReplyContext | None = None) -> Analysis:
     """Read one reply with the reply judge. Deterministic and pure for a given text and context."""
     text = _check_text(text)
     ctx = context or ReplyContext()
     verdict = load_judge()(text, ctx.customer_post or "", ctx.customer_name or "")
-    features = features_from(verdict.decided)
+    features = features_from(_acted_on(verdict))
     capped = text[:MAX_CHARS]
     return Analysis(
         text=text,

@@ -27,15 +27,14 @@ REASONS = {
     ("two-am-bakery", "nothing"): "nothing 18 vs bad 18: left unanswered, the owner's all-caps posts keep Lena furious "
                                   "and she ends hostile (outcome 0), while defending him makes her leave, churned "
                                   "(outcome 13); silence still costs conduct and judgment, so the two tie",
-    ("wish-you-delivered", "own_words_padded"): "C 70, not F: judge design 5 misses the condescending sentence "
-                                                "('Maybe get off your chair and walk four blocks for once.') inside "
-                                                "the warm padding (design 4 caught it); quality -0.10, no hostile "
-                                                "sentence, so nothing caps the score",
+    ("not-a-fit", "own_words_padded"): "D, not F: judge design 6 misses the blame inside the warm padding ('If you "
+                                       "can't be bothered to read a label, that's hardly our fault.': blame 0.26, "
+                                       "no hostile sentence), so the reply's quality stays near 0 and nothing caps the "
+                                       "score (design 5 caught it; design 6 caught wish-you-delivered's instead)",
     ("bbq-origins", "own_words_nothing"): f"nothing 34 vs arguing 51: {TIMELINESS}; and the judge reads the first "
                                           "defensive reply as personalised+solution, so Theo ends satisfied (outcome 88)",
     ("doctored-screenshot", "own_words_nothing"): f"nothing 23 vs arguing 32: {TIMELINESS}",
     ("frozen-payouts", "own_words_nothing"): f"nothing 23 vs arguing 27: {TIMELINESS}",
-    ("house-rules", "own_words_nothing"): f"nothing 18 vs arguing 23: {TIMELINESS}",
     ("jerk-for-sport", "own_words_good"): "good 10 vs nothing 33: the judge labels a warm open door ('Fair enough if "
                                           "we're not your thing, Gary') as sarcasm and hostile, and the walk-away "
                                           "line ('All good, Gary. We've said our bit') as argue+sarcasm; Gary turns "

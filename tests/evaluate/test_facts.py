@@ -176,6 +176,10 @@ def test_reach_splits_into_negative_neutral_and_positive(path):
     assert f"neutral {m['neutral_reach']:,}, positive {m['positive_reach']:,}" in render_markdown(session, card)
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "nothing 33 vs arguing 33 with judge design 6: it reads the first correction ('Walt, the discount was never "
+    "scrapped. It moved to the Freshway card...') as a solution (0.97) and not as an argument, so that reply earns "
+    "a response's credit; the second is caught (sarcasm 0.68) and ends the course on an attack"))
 def test_on_wrong_policy_doing_nothing_now_beats_arguing():
     """Was a strict expected failure (tests/known_failures/wrong-policy): arguing ends on an argument,
     which the judgment now charges. Belongs in scenarios/wrong-policy.yaml's tests: once its golden
