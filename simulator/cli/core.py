@@ -170,7 +170,7 @@ def cmd_list(args) -> int:
         print(f"{track.upper()}")
         for e in rows:
             print(f"  {e['id']:<28} {'★' * e['difficulty']:<5} {format_duration(e['time_limit']):>8}  {_clean(e['title'])}")
-            print(f"  {'':<28} {_clean(e['summary'])[:100]}")
+            print(f"  {'':<28} {clip(_clean(e['summary']), 100)}")
         print()
     for p in problems:
         print(f"{p['path']}: invalid ({p['errors']} errors; run `crisis validate {p['path']}`)", file=sys.stderr)
@@ -355,7 +355,7 @@ def render_scorecard(card, scenario, messages=()) -> str:
                 lines.append(f"      judge:  {clip(_clean(ex.reason), 110)}")
     if card.improvements:
         lines += ["", "To improve"]
-        lines += [f"  - {_clean(f.text)}" + (f" “{_clean(f.quote)[:80]}”" if f.quote else "") for f in card.improvements[:6]]
+        lines += [f"  - {_clean(f.text)}" + (f" “{clip(_clean(f.quote), 80)}”" if f.quote else "") for f in card.improvements[:6]]
     if card.strengths:
         lines += ["", "Strengths"]
         lines += [f"  + {_clean(f.text)}" for f in card.strengths[:6]]

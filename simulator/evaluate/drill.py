@@ -449,6 +449,15 @@ def _step_times(session: Session) -> list[float]:
     return times
 
 
+def _choice_label(scenario, choice_id: str) -> str:
+    """The label the team saw for a suggested reply (its id is the author's)."""
+    for beat in scenario.beats:
+        for choice in beat.choices:
+            if choice.id == choice_id:
+                return choice.label
+    return choice_id.replace("_", " ")
+
+
 def decisions(session: Session) -> tuple[Decision, ...]:
     """The team's moves (not waits, ticks or facilitator steps) and the role players' decisions."""
     times = _step_times(session)
@@ -461,14 +470,16 @@ def decisions(session: Session) -> tuple[Decision, ...]:
                 continue
             if action.kind == "wait":
                 continue
-            label = getattr(action, "text", "") or describe(action)
+            label = getattr(action, "text", "") or describe(action, session.scenario)
             if isinstance(action, A.Choose):
-                label = f"suggested reply '{action.choice}'"
+                label = f"suggested reply \u201c{_choice_label(session.scenario, action.choice)}\u201d"
             out.append(Decision(len(out) + 1, i, times[i], getattr(action, "kind", "choose"), label))
         elif "decide" in step:
             d = step["decide"]
             verdict = "approved" if d.get("approve") else "denied"
-            out.append(Decision(len(out) + 1, i, times[i], "decide", f"{d.get('role')} {verdict}", str(d.get("who", ""))))
+            role = session.scenario.role(str(d.get("role")))
+            title = role.title if role is not None else str(d.get("role")).replace("_", " ")
+            out.append(Decision(len(out) + 1, i, times[i], "decide", f"{title} {verdict}", str(d.get("who", ""))))
     return tuple(out)
 
 

@@ -66,7 +66,7 @@ def _role_history(session, role_id: str) -> list[str]:
             who = f" by {md(e.data['who'])}" if e.data.get("who") else ""
             out.append(f"denied{who} at {_t(e.t)}" + (f" ({_quote(e.data['note'])})" if e.data.get("note") else ""))
         elif e.kind == "note" and e.data.get("review"):
-            out.append(f"then held every public reply {e.data['review']:g} min for sign-off")
+            out.append(f"then held every public reply {format_duration(e.data['review'])} for sign-off")
     if session.drill and role_id in session.pending:
         out.append("a request was still waiting for a decision at the end")
     return out

@@ -70,7 +70,28 @@ _LABELS = {
     "escalation": "escalation", "approval": "approval", "offer": "offer", "offer_blocked": "offer blocked",
     "hidden": "hid a post", "walk_away": "walked away", "follow_up": "follow-up", "inject": "inject",
     "spillover": "spillover", "promise": "promise", "mood": "mood", "note": "facilitator note", "end": "end",
+    "approval_needed": "approval asked", "approval_denied": "approval denied",
 }
+
+
+def _words(name: object) -> str:
+    """An author's id as words ('review_site' -> 'review site'), where no label exists."""
+    return str(name or "").replace("_", " ")
+
+
+def person(session, actor: str) -> str:
+    """Who posted, as a reader knows them: the customer's handle, a commenter's handle, never an id."""
+    sc = session.scenario
+    if actor == "customer":
+        return sc.persona.handle or sc.persona.name
+    if actor == "brand":
+        return "brand"
+    if actor == "brand_voice":
+        return "brand account"
+    commenter = sc.commenter(actor) if sc.commenters else None
+    if commenter is not None:
+        return commenter.handle or commenter.name
+    return _words(actor)
 
 
 def timeline(session) -> list[Entry]:
@@ -90,14 +111,14 @@ def timeline(session) -> list[Entry]:
             continue
         if kind == "inject" and e.data.get("item"):
             continue  # the post it made is already on the timeline
-        label = _LABELS.get(kind, kind)
-        who, tone, detail, n = e.actor, "world", "", None
+        label = _LABELS.get(kind) or _words(kind)
+        who, tone, detail, n = person(session, e.actor), "world", "", None
         text = e.text
         if kind == "post":
             tone = "customer" if e.actor == "customer" else "world"
             label = "complaint" if e.item == "c1" else ("customer post" if e.actor == "customer" else e.data.get("kind", "post").replace("_", " "))
             if e.data.get("platform") not in (None, "main"):
-                detail = f"on {e.data.get('platform')}"
+                detail = f"on {_words(e.data.get('platform'))}"
         elif kind in ("brand_reply", "private_out", "walk_away", "follow_up"):
             tone = "brand"
             rec = by_post.get(e.item)
@@ -114,14 +135,16 @@ def timeline(session) -> list[Entry]:
             if kind == "escalation":
                 text = f"to {e.data.get('title', '')}" + (f": {e.text}" if e.text else "")
             elif kind == "hidden":
-                text = f"post {e.item}" + (f" (told them: {e.text})" if e.text else " (without telling them why)")
+                post = session.posts.get(e.item)
+                whose = f"by {person(session, post.author)}" if post is not None else ""
+                text = " ".join(x for x in ("a post", whose, f"(told them: {e.text})" if e.text else "(without telling them why)") if x)
             elif kind == "offer":
                 text = f"{e.text} ({e.data.get('value', 0):g}, {'public' if e.data.get('public') else 'private'})"
         elif kind == "approval":
             tone = "world"
         elif kind == "spillover":
             tone = "world"
-            who = e.data.get("platform", e.actor)
+            who = _words(e.data.get("platform", e.actor))
             detail = e.data.get("title", "")
         elif kind == "mood":
             tone = "customer"
@@ -183,15 +206,15 @@ def playbook(session, card: Scorecard) -> list[PlayEntry]:
     out: list[PlayEntry] = []
     seen: set[str] = set()
     fill = {
-        "expected": f"{sc.scoring.expected_response:.0f} minutes",
-        "escalation": (f"{sc.role(sc.scoring.escalate_to).title} within {sc.scoring.escalate_within:.0f} minutes"
+        "expected": format_duration(sc.scoring.expected_response),
+        "escalation": (f"{sc.role(sc.scoring.escalate_to).title} within {format_duration(sc.scoring.escalate_within)}"
                        if sc.scoring.escalate_to and sc.role(sc.scoring.escalate_to) else "the next level, when it exceeds your authority"),
         "authority": f"up to {sc.trainee_role.authority:g}",
     }
     for f in card.improvements:
         if f.rule and f"r{f.rule}" not in seen:
             seen.add(f"r{f.rule}")
-            quote = f" \u201c{f.quote[:120]}\u201d" if f.quote else ""
+            quote = f" \u201c{textsafe.clip(f.quote, 120)}\u201d" if f.quote else ""
             out.append(PlayEntry(R.rule(f.rule).title, RULE_PLAYBOOK[f.rule], f"rule {f.rule}", f"rule broken:{quote}".strip()))
         elif f.question and f"q{f.question}" not in seen:
             seen.add(f"q{f.question}")
@@ -301,7 +324,7 @@ def render_markdown(session, card: Scorecard, forecast=None, *, date=None, train
     L += ["## Timeline", "", "| time | who | what | text | notes |", "|---|---|---|---|---|"]
     for e in timeline(session):
         who = f"#{e.n} {e.who}" if e.n else e.who
-        L.append(f"| {_t(e.t)} | {md(who)} | {md(e.kind)} | {md(e.text[:300])} | {md(e.detail)} |")
+        L.append(f"| {_t(e.t)} | {md(who)} | {md(e.kind)} | {md(textsafe.clip(e.text, 300))} | {md(e.detail)} |")
     L.append("")
 
     L += ["## Your messages, and what the author suggested", ""]
@@ -316,7 +339,7 @@ def render_markdown(session, card: Scorecard, forecast=None, *, date=None, train
     if card.turning_points:
         for tp in card.turning_points:
             what = "helped" if tp.helped else "hurt"
-            L.append(f"- **{_t(tp.t)}, move #{tp.n} ({md(tp.kind.replace('_', ' '))}) {what}:** \u201c{md(tp.text[:240])}\u201d")
+            L.append(f"- **{_t(tp.t)}, move #{tp.n} ({md(tp.kind.replace('_', ' '))}) {what}:** \u201c{md(textsafe.clip(tp.text, 240))}\u201d")
             L.append(f"  - Against the same seed without it: {md(tp.describe())}"
                      + (f" ({tp.dropped} later move(s) depended on it)" if tp.dropped else "") + ".")
             if tp.rule:
@@ -343,11 +366,11 @@ def render_markdown(session, card: Scorecard, forecast=None, *, date=None, train
 
 def _md_example(ex: Example) -> list[str]:
     """One message, the author's best suggestion at that point (or the judge's reason), and the rule."""
-    out = [f"- **{_t(ex.t)}, #{ex.n} {md(ex.kind.replace('_', ' '))}:** \u201c{md(ex.text[:300])}\u201d"]
+    out = [f"- **{_t(ex.t)}, #{ex.n} {md(ex.kind.replace('_', ' '))}:** \u201c{md(textsafe.clip(ex.text, 300))}\u201d"]
     if ex.same:
         out.append("  - This was the author's best suggestion at that point.")
     elif ex.suggestion:
-        out.append(f"  - The author's best suggestion then ({md(ex.suggestion_label)}): \u201c{md(ex.suggestion[:300])}\u201d")
+        out.append(f"  - The author's best suggestion then ({md(ex.suggestion_label)}): \u201c{md(textsafe.clip(ex.suggestion, 300))}\u201d")
     if ex.reason and not ex.same:
         out.append(f"  - The judge: {md(ex.reason)}")
     if ex.rule:
@@ -362,7 +385,7 @@ def _md_finding(f) -> str:
     if f.question:
         tags.append(f"planning question {f.question}: {R.QUESTIONS[f.question - 1].title}")
     when = f"{_t(f.t)}: " if f.t is not None else ""
-    quote = f" \u201c{md(f.quote[:240])}\u201d" if f.quote else ""
+    quote = f" \u201c{md(textsafe.clip(f.quote, 240))}\u201d" if f.quote else ""
     tag = f" ({md('; '.join(tags))})" if tags else ""
     return f"- {when}{md(f.text)}{quote}{tag}"
 
@@ -472,7 +495,7 @@ def chart_timeline(session, base=None) -> str:
                    f'stroke-width="1" stroke-dasharray="3 3" opacity="0.7"/>'
                    f'<circle cx="{x:.1f}" cy="{cy}" r="8" fill="{colour}"/>'
                    f'<text x="{x:.1f}" y="{cy + 4}" text-anchor="middle" font-size="10" fill="#fff">{r.n}</text>'
-                   f'<title>{h(f"#{r.n} {_t(r.t)} {r.kind}")}</title></g>')
+                   f'<title>{h(f"#{r.n} {_t(r.t)} {_words(r.kind)}")}</title></g>')
     for e in session.events:
         if e.kind == "spillover":
             x = X(e.t)
@@ -594,6 +617,16 @@ def chart_forecast(forecast, actual: dict | None = None, bins: int = 20) -> str:
     return "".join(out)
 
 
+def _item(session, item: str) -> str:
+    """A shared item as a reader knows it: who posted it and its first words (the item id is internal)."""
+    post = session.posts.get(item)
+    if post is None:
+        return "a post"
+    who = _words(post.platform) if post.author == "platform" else person(session, post.author)
+    text = " ".join(clean((post.title or post.text) if post.author == "platform" else post.text).split())
+    return f"{who}: {text}" if text else who
+
+
 def chart_blast(session) -> str:
     """Blast radius: which audience groups shared which item (link width = sharers)."""
     amp = session.ripple.amplifiers()
@@ -630,16 +663,13 @@ def chart_blast(session) -> str:
             w = 1.5 + 14 * c / biggest
             y0, y1 = iy(k), gy[g]
             mid = (lx + rx) / 2
-            tip = h(f"{i} to {g}: {c} sharers")
+            tip = h(f"{_item(session, i)} to {_words(g)}: {c} sharers")
             out.append(f'<path class="link" d="M{lx},{y0:.1f} C{mid:.1f},{y0:.1f} {mid:.1f},{y1:.1f} {rx},{y1:.1f}" fill="none" '
                        f'stroke="{colour}" stroke-width="{w:.1f}" opacity="0.35"><title>{tip}</title></path>')
     for k, i in enumerate(items):
         post = posts.get(i)
-        who = post.author if post else "?"
-        text = " ".join(clean(post.text if post else "").split())
-        label = f"{i} ({who}): {text}"
-        label = label if len(label) <= 46 else label[:45] + "\u2026"
-        colour = BLUE if who == "brand" else RED
+        label = textsafe.clip(_item(session, i), 46)
+        colour = BLUE if post is not None and post.author == "brand" else RED
         out.append(f'<circle cx="{lx}" cy="{iy(k):.1f}" r="5" fill="{colour}"/>'
                    f'<text x="{lx - 10}" y="{iy(k) + 4:.1f}" text-anchor="end" font-size="11" fill="{INK}">{h(label)}</text>')
     for g in groups:

@@ -36,6 +36,7 @@ from simulator.evaluate.facts import (
 )
 from simulator.format.actions import parse_action, parse_actions, to_dict
 from simulator.format.durations import format_duration
+from simulator.format.textsafe import clip
 from simulator.format.vocab import DEFAULT_WEIGHTS, DIMENSIONS
 from simulator.world import rules as R
 
@@ -447,7 +448,7 @@ def _evaluate(session: Session) -> Scorecard:
                                       "had the brand said nothing is not charged to the team.")
     if settled.why:
         explain["outcome"].append(f"Not {settled.persona_outcome.replace('_', ' ')}: {settled.why} "
-                                  f"(\u201c{settled.last_word[:120]}\u201d).")
+                                  f"(\u201c{clip(settled.last_word, 120)}\u201d).")
     if outcome in ("raving_fan", "satisfied"):
         strengths.append(Finding(f"The customer ended {outcome.replace('_', ' ')}."))
     elif outcome in ("churned", "hostile"):
@@ -486,9 +487,10 @@ def _evaluate(session: Session) -> Scorecard:
     elif first is None:
         improvements.append(Finding("The brand answered, but never with anything that helped.", question=1))
     elif first <= expected:
-        strengths.append(Finding(f"First response after {first:.0f} minutes (expected within {expected:.0f}).", t=first))
+        when = "at once" if first < 1 else f"after {format_duration(first)}"
+        strengths.append(Finding(f"First response {when} (expected within {format_duration(expected)}).", t=first))
     else:
-        improvements.append(Finding(f"First response after {first:.0f} minutes; expected within {expected:.0f}. "
+        improvements.append(Finding(f"First response after {format_duration(first)}; expected within {format_duration(expected)}. "
                                     "Be ready to respond at once.", question=1, t=first))
 
     # -- judgment
@@ -690,12 +692,12 @@ def _timeliness(session: Session, expected: float) -> tuple[float, list[str]]:
     else:
         lines = []
     first_score = 100.0 if first <= expected else 100.0 * (expected / first) ** 0.9
-    lines.append(f"First response at T+{format_duration(first)} against an expectation of {expected:.0f}m: {first_score:.0f}.")
+    lines.append(f"First response at T+{format_duration(first)} against an expectation of {format_duration(expected)}: {first_score:.0f}.")
     gaps = session.response_gaps[1:]
     if not gaps:
         return _clamp(first_score), lines
     later = sum(100.0 if g <= 2 * expected else 100.0 * (2 * expected / g) ** 0.9 for g in gaps) / len(gaps)
-    lines.append(f"{len(gaps)} later answer(s), mean wait {sum(gaps) / len(gaps):.0f}m against {2 * expected:.0f}m: {later:.0f}.")
+    lines.append(f"{len(gaps)} later answer(s), mean wait {format_duration(sum(gaps) / len(gaps))} against {format_duration(2 * expected)}: {later:.0f}.")
     lines.append("Weighted 75% first response, 25% later answers.")
     return _clamp(0.75 * first_score + 0.25 * later), lines
 
@@ -755,7 +757,7 @@ def _judgment(session: Session):
         if target and target.t <= rules.escalate_within:
             plus(15, Finding(f"Brought in {title} in time.", question=2, t=target.t), f"brought in {title} in time")
         elif target:
-            plus(3, Finding(f"Brought in {title}, but late (T+{format_duration(target.t)}; needed within {rules.escalate_within:.0f}m).",
+            plus(3, Finding(f"Brought in {title}, but late (T+{format_duration(target.t)}; needed within {format_duration(rules.escalate_within)}).",
                             question=2, t=target.t), f"brought in {title} late")
         else:
             plus(-25, Finding(f"{title} needed to know and was never told.", question=2), f"{title} never told")
@@ -1005,7 +1007,7 @@ def turning_points_of(session: Session, top: int = 3, *, overall: int | None = N
                 rule, verdict = _headline_rule(broken, _BROKEN_PRIORITY), "broken"
             elif kept_:
                 rule, verdict = _headline_rule(kept_, _KEPT_PRIORITY), "kept"
-        text = getattr(concrete, "text", "") or describe(concrete)
+        text = getattr(concrete, "text", "") or describe(concrete, session.scenario)
         candidates.append((size, TurningPoint(n, record.t, record.kind, text, int(d_neg), float(d_sent), actual_outcome,
                                               other_outcome, rule, verdict, helped, int(d_reach), int(points),
                                               ACTION_QUESTION.get(record.kind), dropped, round(size, 4))))
@@ -1035,17 +1037,22 @@ def _outcome_rank(outcome: str) -> int:
     return {"hostile": 0, "churned": 1, "neutral": 2, "satisfied": 3, "raving_fan": 4}[outcome]
 
 
-def describe(action) -> str:
-    """A move without words of its own, as a debrief names it."""
+def describe(action, scenario=None) -> str:
+    """A move without words of its own, as a debrief names it: the role's title and the remedy's label
+    when the scenario is given (the ids are the author's, never the reader's)."""
     kind = action.kind
     if kind == "escalate":
-        return f"escalated to {action.role}" + (f": {action.note}" if getattr(action, "note", "") else "")
+        role = scenario.role(action.role) if scenario is not None else None
+        name = role.title if role is not None else action.role.replace("_", " ")
+        return f"escalated to {name}" + (f": {action.note}" if getattr(action, "note", "") else "")
     if kind == "offer":
-        return f"offered {action.remedy}" + (f" ({action.value:g})" if action.value is not None else "")
+        remedy = scenario.remedy(action.remedy) if scenario is not None else None
+        name = remedy.label if remedy is not None and remedy.label else action.remedy.replace("_", " ")
+        return f"offered {name}" + (f" ({action.value:g})" if action.value is not None else "")
     if kind == "hide":
-        return f"hid post {action.post}"
+        return "hid a post"
     if kind == "wait":
-        return f"waited {action.minutes:g} minutes"
+        return f"waited {format_duration(action.minutes)}"
     return kind.replace("_", " ")
 
 

@@ -15,6 +15,8 @@ Wherever such text leaves the program it goes through one of these functions:
   controls and lone surrogates made visible, newlines and other printable Unicode (no-break spaces, emoji) kept.
 - `markdown(text)`: `document(text)` escaped for Markdown: punctuation backslashed, HTML
   brackets as entities, line-start markers (`#`, `-`, `1.`) neutralised, one line when inline.
+  An ampersand stays as it is ("Crumb & Co." reads the same in the .md file and rendered); only
+  one that would start an entity (`&amp;`, `&#60;`) is backslashed, so it renders as typed.
 - `html(text)`: `document(text)` escaped for HTML text and attribute values.
 - `json_text(encoded)`: JSON printed to a terminal or a file with C1, bidi and surrogates escaped.
 - `csv_cell(text)` / `csv_value(cell)`: a spreadsheet cell that no spreadsheet runs as a
@@ -87,6 +89,7 @@ def html(text: object) -> str:
     return _html.escape(document(text), quote=True)
 
 
+_MD_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")  # what CommonMark would read as an entity reference
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
 _MD_LINE_START = re.compile(r"^(\s*)([#>+=\-]|\d+[.)])", re.MULTILINE)
 
@@ -104,8 +107,8 @@ def markdown(text: object, *, inline: bool = True) -> str:
     text = document(text)
     if inline:
         text = " ".join(text.split())
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_SPECIAL.sub(r"\\\1", text)  # first: the backslashes added below must stay single
+    text = _MD_ENTITY.sub(r"\\&", text).replace("<", "&lt;").replace(">", "&gt;")
     return _MD_LINE_START.sub(_md_line_start, text)
 
 

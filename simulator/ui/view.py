@@ -98,6 +98,7 @@ class View:
     neutral_reach: int = 0  # reached by nothing that leaned either way
     positive_reach: int = 0  # saw something positive and nothing negative
     answerable: tuple[FeedEntry, ...] = ()  # posts by the customer or a named commenter, to reply to by name
+    named: bool = False  # a named commenter's post is among them (so `t` is worth offering)
 
     @property
     def clock(self) -> str:
@@ -151,7 +152,7 @@ def build_view(session, previous: View | None = None) -> View:
             coach = Coach(event.t, event.text, tuple(event.data.get("kept", ())), tuple(event.data.get("broken", ())),
                           reply.text if reply else "")
         elif kind in NOTE_EVENTS:
-            text = _note_text(event, sc)
+            text = _note_text(event, sc, session.posts)
             if text:
                 feed.append(FeedEntry(event.t, "note", "", text, event.item, title=event.data.get("title", ""), event=kind))
     history = ripple.history
@@ -187,6 +188,7 @@ def build_view(session, previous: View | None = None) -> View:
         escalated=tuple(session.escalated), approved=tuple(session.approved), waiting_on=pending,
         promises_open=sum(1 for pr in session.promises if pr.kept is None),
         coach=coach, steps=len(session.steps), hideable=hideable, answerable=answerable, is_private=session.private,
+        named=any(session.posts[e.item].author != "customer" for e in answerable),
         typing=_typing(session),
     )
 
@@ -201,7 +203,7 @@ def _typing(session) -> str:
     return ""
 
 
-def _note_text(event, scenario) -> str:
+def _note_text(event, scenario, posts=None) -> str:
     kind, data = event.kind, event.data
     if kind == "beat":
         return event.text
@@ -220,7 +222,14 @@ def _note_text(event, scenario) -> str:
         return f"Not sent — {event.text}"
     if kind == "hidden":
         why = " and told them why" if data.get("explained") else " without telling them why"
-        return f"You hid post {event.item}{why}"
+        post = posts.get(event.item) if posts else None
+        whose = ""
+        if post is not None:
+            person = scenario.commenter(post.author) if scenario.commenters else None
+            whose = " by " + (person.handle or person.name if person is not None
+                              else scenario.persona.handle or scenario.persona.name if post.author == "customer"
+                              else post.author.replace("_", " "))
+        return f"You hid a post{whose}{why}"
     if kind == "promise":
         status = data.get("status")
         if status == "made":

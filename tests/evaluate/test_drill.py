@@ -346,7 +346,7 @@ def test_cli_fork_list_and_side_by_side(drill_scenario, team, capsys):
     path = str(session.writer.path)
     assert main(["fork", path, "--list"]) == 0
     out = capsys.readouterr().out
-    assert "escalate" in out and "supervisor approved (Sam)" in out
+    assert "escalate" in out and "Supervisor approved (Sam)" in out
     assert main(["fork", path, "--at", "1", "--action", '{"reply": "Did you even call the store?"}', "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["at"]["n"] == 1 and data["alternative"]["overall"] < data["original"]["overall"]

@@ -174,7 +174,7 @@ def test_turning_points_cover_non_reply_moves_with_their_question(starter):
     card = _play(starter, [{"choose": "model"}, {"offer": {"remedy": "gas_credit", "value": 20}}, {"wait": "30m"}], 7, tp=True)
     offer = [tp for tp in card.turning_points if tp.kind == "offer"]
     for tp in offer:
-        assert tp.question == 4 and tp.text.startswith("offered gas_credit")
+        assert tp.question == 4 and tp.text.startswith(f"offered {starter.remedy('gas_credit').label}")  # the label, not the id
 
 
 def test_conduct_quotes_every_broken_rule_with_its_text(starter):

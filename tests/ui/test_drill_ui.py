@@ -152,3 +152,30 @@ async def test_home_starts_a_team_drill_with_role_assignment():
         await pilot.press("ctrl+t")
         await settle(pilot)
         assert isinstance(app.screen, RoleAssignment)
+
+
+async def test_a_question_waits_while_someone_is_typing(scenario):
+    """A dialog that opened mid-sentence would take the rest of the sentence as its answer."""
+    from simulator.evaluate.drill import team_of
+
+    team = team_of(scenario, {"agent": "Ana", "supervisor": "Sam"})
+    app = make_app(scenario=scenario, drill=True, team=team)
+    async with app.run_test(size=(130, 45)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DrillPlayScreen)
+        await pilot.press("r")
+        await pilot.press(*"Sorry Sam, ")
+        screen.act(A.Escalate("supervisor", "he needs 60"))  # question 2 falls due now
+        await settle(pilot)
+        assert app.screen is screen, "no dialog while the reply is being typed"
+        await pilot.press(*"that's on us.")
+        assert screen.query_one("#composer-input").text == "Sorry Sam, that's on us."
+        await pilot.press("enter")
+        await settle(pilot)
+        if not isinstance(app.screen, QuestionPrompt):  # a commitment check may come first
+            await settle(pilot, rounds=6)
+        seen = await answer_dialogs(pilot, app)
+        assert ("question", 2) in seen
+        replies = [s["act"]["reply"] for s in screen.session.steps if "reply" in s.get("act", {})]
+        assert replies == ["Sorry Sam, that's on us."]

@@ -77,6 +77,19 @@ def _run(*keys, play=True, after_play=(), rounds=4):
     return run_before
 
 
+def _notice(pilot):
+    """Two notifications up at once: they sit over the top of the feed, clear of the suggestions."""
+    async def run_before(pilot):
+        await _run("1")(pilot)
+        screen = pilot.app.screen
+        screen.notify("Your supervisor approved the $40 store credit.", title="Escalation answered", timeout=600)
+        screen.notify("A thread on the parents' forum links to Dan's post.", title="It spread to the forum",
+                      severity="warning", timeout=600)
+        await settle(pilot)
+
+    return run_before(pilot)
+
+
 CASES = {
     "home": dict(run_before=None),
     "briefing": dict(run_before=_run("enter", play=False)),
@@ -89,6 +102,7 @@ CASES = {
     "wait_modal": dict(run_before=_run("w")),
     "hide_modal": dict(run_before=_run("h")),
     "leave_modal": dict(run_before=_run("1", "q")),
+    "play_notice": dict(run_before=_notice),
 }
 
 

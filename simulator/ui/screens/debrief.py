@@ -258,13 +258,13 @@ def _examples(items):
             head += ["   ", ("✗ " if ex.verdict == "broken" else "✓ ", "bold $error" if ex.verdict == "broken" else "bold $success"),
                      (ex.rule_line, "$error" if ex.verdict == "broken" else "$success")]
         rows.append(assemble(*head))
-        rows.append(assemble(("   you      ", "$text-muted"), ("“" + ex.text[:300] + "”", "italic")))
+        rows.append(assemble(("   you      ", "$text-muted"), ("“" + clip(ex.text, 300) + "”", "italic")))
         if ex.same:
             rows.append(assemble(("   author   ", "$text-muted"), ("the same: the best suggestion at that point", "$success")))
         elif ex.suggestion:
-            rows.append(assemble(("   author   ", "$text-muted"), ("“" + ex.suggestion[:300] + "”", "italic $success")))
+            rows.append(assemble(("   author   ", "$text-muted"), ("“" + clip(ex.suggestion, 300) + "”", "italic $success")))
         if ex.reason and not ex.same:
-            rows.append(assemble(("   judge    ", "$text-muted"), ex.reason[:300]))
+            rows.append(assemble(("   judge    ", "$text-muted"), clip(ex.reason, 300)))
     return lines(*rows)
 
 

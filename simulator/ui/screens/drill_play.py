@@ -30,17 +30,19 @@ from simulator.ui.screens.drill_forecast import ForecastScreen
 from simulator.ui.screens.drill_modals import ApprovalModal, QuestionPrompt, RoleAssignment
 from simulator.ui.screens.play import PlayScreen
 from simulator.ui.text import markup
+from simulator.ui.widgets.composer import Composer
 
 
 class DrillPlayScreen(PlayScreen):
     CSS_PATH = "../drill.tcss"
     HELP_LINE = "h hide · a walk away · f follow-up · c console · v worst case · k question"
 
+    # On the help line (HELP_LINE) rather than the footer, which has room for them only from 120 columns.
     BINDINGS = [
         *PlayScreen.BINDINGS,
-        Binding("c", "console", "Facilitator"),
-        Binding("v", "forecast", "Worst case"),
-        Binding("k", "question", "Question"),
+        Binding("c", "console", "Facilitator", show=False),
+        Binding("v", "forecast", "Worst case", show=False),
+        Binding("k", "question", "Question", show=False),
     ]
 
     def __init__(self, opener, scenario, team: D.Team | None, *, blink: bool = True):
@@ -89,6 +91,11 @@ class DrillPlayScreen(PlayScreen):
     def _drill_step_done(self, message) -> None:
         self.call_after_refresh(self._prompt_next)
 
+    @on(Composer.Sent)
+    @on(Composer.Cancelled)
+    def _drill_composed(self) -> None:
+        self.call_after_refresh(self._prompt_next)  # what waited while they typed
+
     def _announce(self, event) -> None:
         if event.kind == "approval_denied":
             self.notify(markup(event.text), title="Escalation denied", severity="warning")
@@ -100,8 +107,14 @@ class DrillPlayScreen(PlayScreen):
     # ------------------------------------------------------------------ the room's dialogs
 
     def _prompt_next(self) -> None:
-        """One dialog at a time: approvals first (the clock is waiting on them), then questions."""
+        """One dialog at a time: approvals first (the clock is waiting on them), then questions.
+
+        Never while someone is typing: a dialog that opens mid-sentence takes the rest of the
+        sentence as its answer. The dialog waits until the message is sent or put away.
+        """
         if self._dialog_open or self.app.screen is not self or self.view is None or self.view.finished:
+            return
+        if self._composing():
             return
         with self._drill_lock:
             pending = dict(self._pending)

@@ -13,6 +13,7 @@ from simulator.world.rules import QUESTIONS, RULES
 KEYS = (
     ("1-9", "send the numbered suggested reply"),
     ("r", "write a public reply (Enter sends, ctrl+J starts a new line, Esc cancels)"),
+    ("t", "reply in public to one person's post: the customer's or a named commenter's"),
     ("p", "write a private message (DM); the conversation opens in its own pane"),
     ("e", "escalate to a role (they answer after their delay)"),
     ("o", "offer a remedy from the catalogue (within your authority)"),
@@ -22,6 +23,9 @@ KEYS = (
     ("w", "wait and monitor"),
     ("space", "pause / resume (real-time scenarios)"),
     ("d", "close the case and see the debrief"),
+    ("c", "drills: the facilitator's console (injects, pressure, pause)"),
+    ("v", "drills: the worst-case forecast from here"),
+    ("k", "drills: bring back a planning question put off"),
     ("ctrl+p", "command palette: every move by name"),
     ("ctrl+r", "authors: reload the scenario file and replay your moves"),
     ("q", "leave (the session is saved; resume it from Home)"),

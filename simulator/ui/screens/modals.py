@@ -248,7 +248,7 @@ class HideModal(_Modal):
             yield Static(plain("Hide a post", "bold"), classes="dialog-title")
             note = "Community guidelines are posted." if self._guidelines else "No community guidelines are posted: hiding may be noticed."
             yield Static(plain(note + " Pick a post (Enter)."), classes="dialog-hint")
-            yield OptionList(*(Option(lines(assemble((f"{e.item} ", "$text-muted"), (e.author, "bold")),
+            yield OptionList(*(Option(lines(assemble((e.author, "bold"), (f"  T+{format_duration(e.t)}", "$text-muted")),
                                             plain("  " + clip(e.text, 160))), id=e.item) for e in self._entries), id="posts")
             yield Input(placeholder="Tell them why (optional; sent to them privately)", max_length=A.MAX_TEXT, id="tell")
         yield Footer()
@@ -284,8 +284,8 @@ class ReplyToModal(_Modal):
         with Vertical(classes="dialog wide"):
             yield Static(plain("Reply to a post", "bold"), classes="dialog-title")
             yield Static(plain("Pick the post you answer (Enter); the composer opens for your reply."), classes="dialog-hint")
-            yield OptionList(*(Option(lines(assemble((f"{e.item} ", "$text-muted"), (e.author, "bold")),
-                                            plain("  " + e.text[:160])), id=e.item) for e in self._entries), id="posts")
+            yield OptionList(*(Option(lines(assemble((e.author, "bold"), (f"  T+{format_duration(e.t)}", "$text-muted")),
+                                            plain("  " + clip(e.text, 160))), id=e.item) for e in self._entries), id="posts")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -22,6 +22,7 @@ from textual.widgets import Footer
 from simulator import services
 from simulator.engine.session import SessionError
 from simulator.format import actions as A
+from simulator.format.durations import format_duration
 from simulator.ui.commands import PlayCommands
 from simulator.ui.messages import Reloaded, SessionFailed, SessionReady, StepDone, StepFailed
 from simulator.ui.screens.debrief import DebriefScreen
@@ -40,7 +41,7 @@ from simulator.ui.text import clean, markup
 from simulator.ui.view import View, build_view
 from simulator.ui.widgets.coach import CoachBar
 from simulator.ui.widgets.composer import IDLE_SUBTITLE, Composer
-from simulator.ui.widgets.customer import CustomerCard
+from simulator.ui.widgets.customer import CustomerCard, CustomerLine
 from simulator.ui.widgets.feed import Feed, PrivatePane
 from simulator.ui.widgets.ripple import RipplePanel
 from simulator.ui.widgets.status import StatusBar
@@ -48,7 +49,7 @@ from simulator.ui.widgets.suggestions import Suggestions
 
 MESSAGE = {"reply": A.Reply, "private": A.Private, "walk_away": A.WalkAway, "follow_up": A.FollowUp}
 
-GAME_ACTIONS = {"reply", "private", "escalate", "offer", "hide", "walk_away", "follow_up", "wait", "choose", "pause"}
+GAME_ACTIONS = {"reply", "reply_to", "private", "escalate", "offer", "hide", "walk_away", "follow_up", "wait", "choose", "pause"}
 TICK_SECONDS = 1.0
 COACH_SECONDS = 20.0
 
@@ -60,6 +61,10 @@ class PlayScreen(Screen):
     AUTO_FOCUS = "#feed"
 
     HELP_LINE = IDLE_SUBTITLE  # the composer's bottom border: the keys the footer has no room for
+    # Classes the stylesheet lays out by (crisis.tcss): below 100 columns the footer is compact; below
+    # 30 rows the customer's card shrinks to three lines so the ripple's numbers stay in view.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("r", "reply", "Reply"),
         Binding("t", "reply_to", "Reply to a post", show=False),
@@ -107,6 +112,7 @@ class PlayScreen(Screen):
                 yield PrivatePane(id="private")
             with VerticalScroll(id="side"):
                 yield CustomerCard(id="customer")
+                yield CustomerLine(id="customer-line")
                 yield RipplePanel(id="ripple")
         yield CoachBar(id="coach")
         yield Suggestions(id="suggestions")
@@ -138,6 +144,7 @@ class PlayScreen(Screen):
     def _ready(self, message: SessionReady) -> None:
         # No step can be running yet, so reading the session here is safe.
         self.scenario = self.session.scenario
+        self.set_class(self.scenario.mode == "realtime", "realtime")
         if self.scenario.mode == "realtime":
             self.app.clock.every(self, TICK_SECONDS, self._tick)
         self._show_view(message.view)
@@ -242,6 +249,8 @@ class PlayScreen(Screen):
             pane.show(view.private, empty="No private messages yet. Write one with p.")
         onboarding = self.scenario.track == "onboarding"
         self.query_one(CustomerCard).show(self.scenario.persona, view, reveal=not onboarding)
+        self.query_one(CustomerLine).show(self.scenario.persona, view)
+        self.query_one(Composer).offer_reply_to(view.named and not view.finished)
         self.query_one(RipplePanel).show(view)
         self.query_one(Suggestions).show(view)
         if coach and view.coach is not None:
@@ -294,7 +303,7 @@ class PlayScreen(Screen):
         entry = next((e for e in self.view.answerable if e.item == item), None)
         self._compose_in("reply")
         if entry is not None:
-            self.query_one(Composer).border_title = f"Public reply to {entry.author} ({item})"
+            self.query_one(Composer).border_title = f"Public reply to {entry.author}'s post at T+{format_duration(entry.t)}"
 
     def action_private(self) -> None:
         self._compose_in("private")
@@ -437,7 +446,7 @@ class PlayScreen(Screen):
 
         self.app.push_screen(ConfirmModal(
             "Close the case?",
-            f"The world runs on to the time limit (T+{self.view.left} more) without you, then you get your debrief.",
+            f"The world runs on to the time limit ({self.view.left} more) without you, then you get your debrief.",
             yes="Close the case", no="Keep playing"), decided)
 
     def _open_debrief(self) -> None:

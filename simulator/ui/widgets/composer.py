@@ -27,6 +27,7 @@ MODES = {
 NEWLINE_KEYS = ("shift+enter", "alt+enter", "ctrl+j")
 WRITING_HINT = "Enter sends · ctrl+J new line · Esc cancels"
 IDLE_TITLE = "Write: r public reply · p DM · 1-9 suggestion"
+IDLE_TITLE_TO_ONE = "Write: r public reply · t reply to one · p DM · 1-9 suggestion"  # named commenters in the thread
 IDLE_SUBTITLE = "h hide · a walk away · f follow-up · w wait · d done · ? help"
 
 
@@ -84,6 +85,8 @@ class Composer(Vertical):
         super().__init__(id=id)
         self._blink = blink
         self._help_line = help_line  # the moves the footer has no room for, on the bottom border
+        self._idle_title = IDLE_TITLE
+        self._idle = True
 
     def compose(self):
         field = ReplyArea(placeholder="Press r to write a public reply", id="composer-input", soft_wrap=True,
@@ -94,7 +97,14 @@ class Composer(Vertical):
     def on_mount(self) -> None:
         self.rest()
 
+    def offer_reply_to(self, offered: bool) -> None:
+        """Name `t` in the idle title while someone besides the customer can be answered by name."""
+        self._idle_title = IDLE_TITLE_TO_ONE if offered else IDLE_TITLE
+        if self._idle:
+            self.border_title = self._idle_title
+
     def watch_mode(self, mode: str) -> None:
+        self._idle = False
         title, hint = MODES.get(mode, MODES["reply"])
         self.border_title = title
         self.border_subtitle = WRITING_HINT
@@ -113,7 +123,8 @@ class Composer(Vertical):
 
     def rest(self) -> None:
         """Back to the idle look after sending or cancelling."""
-        self.border_title = IDLE_TITLE
+        self._idle = True
+        self.border_title = self._idle_title
         self.border_subtitle = self._help_line
         self.set_class(False, "private")
         self.query_one(ReplyArea).placeholder = "Press r to write a public reply"

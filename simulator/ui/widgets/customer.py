@@ -1,9 +1,15 @@
-"""The customer's card: who they are, how they feel (bars with numbers), what they want."""
+"""The customer's card: who they are, how they feel (bars with numbers), what they want.
+
+Two renderings of the same card: the full one, and three lines for a short terminal (80x24), where
+the side panel has room for the customer's feelings and the ripple's numbers only if the bars,
+wants and reach (all in the briefing) give way. The play screen's stylesheet shows one of them.
+"""
 
 from __future__ import annotations
 
 from textual.widgets import Static
 
+from simulator.format.textsafe import clip
 from simulator.ui.text import assemble, lines, meter, plain, words
 
 MOOD_MARK = {"calm": "☺ calm", "annoyed": "~ annoyed", "angry": "! angry", "furious": "!! furious"}
@@ -28,6 +34,27 @@ class CustomerCard(Static):
         if reveal:
             rows.append(assemble(("type     ", "$text-muted"), words(spec.archetype)))
         self.update(lines(*rows))
+
+
+LINE_WIDTH = 28  # the side panel's 34 columns less its border, padding and a scrollbar
+
+
+class CustomerLine(Static):
+    """The card in three lines: name and mood, then the three feelings as numbers."""
+
+    DEFAULT_CSS = """
+    CustomerLine { height: auto; }
+    """
+
+    def show(self, spec, view) -> None:
+        mood = MOOD_MARK.get(view.mood, view.mood)
+        room = LINE_WIDTH - len(mood) - 2
+        self.update(lines(
+            assemble((clip(spec.name, room), "bold"), "  ", (mood, "bold " + _mood_style(view.mood))),
+            assemble(("anger ", "$text-muted"), (f"{view.anger * 100:.0f}%", _mood_style(view.mood)),
+                     ("  patience ", "$text-muted"), (f"{view.patience * 100:.0f}%", "$accent")),
+            assemble(("trust ", "$text-muted"), (f"{view.trust * 100:.0f}%", "$success")),
+        ))
 
 
 def _mood_style(mood: str) -> str:
