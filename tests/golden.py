@@ -57,6 +57,17 @@ def _free_moves(scenario) -> list[dict]:
     return moves
 
 
+def play_free(session, scenario) -> None:
+    """The free-text moves every scenario gets, skipping those it does not allow (as in play)."""
+    for move in _free_moves(scenario):
+        if session.finished:
+            break
+        try:
+            session.act(A.parse_action(move))
+        except ValueError:
+            continue  # a move this scenario does not allow: not recorded, as in play
+
+
 def play(path: Path, kind: str, out: Path) -> None:
     """Play `kind` on the scenario at `path`, writing its transcript to `out`."""
     scenario = load_scenario(path)
@@ -76,13 +87,7 @@ def play(path: Path, kind: str, out: Path) -> None:
                     break
                 session.act(A.Choose(offered[0].id))
         elif kind == "free":
-            for move in _free_moves(scenario):
-                if session.finished:
-                    break
-                try:
-                    session.act(A.parse_action(move))
-                except ValueError:
-                    continue  # a move this scenario does not allow: not recorded, as in play
+            play_free(session, scenario)
         elif kind == "silence":
             session.advance(30)
         elif kind == "drill":

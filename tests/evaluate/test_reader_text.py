@@ -17,7 +17,7 @@ import re
 
 import pytest
 import yaml
-from golden import _free_moves
+from golden import play_free
 from helpers import BUNDLED
 
 from simulator.cli.core import render_scorecard
@@ -83,13 +83,7 @@ def _text_of_html(page: str) -> str:
 
 def _free(scenario) -> Session:
     session = Session(scenario, 7, trainee="Reader")
-    for move in _free_moves(scenario):
-        if session.finished:
-            break
-        try:
-            session.act(A.parse_action(move))
-        except ValueError:
-            continue
+    play_free(session, scenario)
     hideable = [p for p in session.posts.values() if p.author not in ("brand", "brand_voice") and p.public and not p.hidden]
     if hideable and not session.finished:
         session.act(A.Hide(hideable[-1].id, "Please keep it civil."))

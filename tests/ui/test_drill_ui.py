@@ -48,6 +48,13 @@ async def test_role_assignment_starts_a_recorded_drill(scenario):
         assert '"drill":true' in header and '"supervisor":"Sam"' in header
 
 
+def team_app(scenario):
+    """The drill app with Ana at the keyboard and Sam as supervisor, roles already assigned."""
+    from simulator.evaluate.drill import team_of
+
+    return make_app(scenario=scenario, drill=True, team=team_of(scenario, {"agent": "Ana", "supervisor": "Sam"}))
+
+
 async def answer_dialogs(pilot, app, *, approve=True, answer="We decide together"):
     """Deal with whatever the room is asked now: approve/deny, or answer the question."""
     seen = []
@@ -70,10 +77,7 @@ async def answer_dialogs(pilot, app, *, approve=True, answer="We decide together
 
 @pytest.mark.slow
 async def test_approval_question_console_forecast_and_debrief(scenario):
-    from simulator.evaluate.drill import team_of
-
-    team = team_of(scenario, {"agent": "Ana", "supervisor": "Sam"})
-    app = make_app(scenario=scenario, drill=True, team=team)
+    app = team_app(scenario)
     async with app.run_test(size=(130, 45)) as pilot:
         await settle(pilot)
         screen = app.screen
@@ -156,10 +160,7 @@ async def test_home_starts_a_team_drill_with_role_assignment():
 
 async def test_a_question_waits_while_someone_is_typing(scenario):
     """A dialog that opened mid-sentence would take the rest of the sentence as its answer."""
-    from simulator.evaluate.drill import team_of
-
-    team = team_of(scenario, {"agent": "Ana", "supervisor": "Sam"})
-    app = make_app(scenario=scenario, drill=True, team=team)
+    app = team_app(scenario)
     async with app.run_test(size=(130, 45)) as pilot:
         await settle(pilot)
         screen = app.screen
